@@ -1,0 +1,1 @@
+//! Checker: AST to typed IR.

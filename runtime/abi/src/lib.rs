@@ -1,0 +1,12 @@
+//! Definitions that the compiler and the runtime must agree on, and nothing
+//! else: the format-spec language of `format!` (parsed by the checker,
+//! applied by the runtime), and later the table of runtime functions that
+//! generated code may call. This crate depends on nothing so that both sides
+//! can use it without the runtime knowing the compiler.
+
+pub mod fmtspec;
+pub use fmtspec::{parse_format_string, Align, ArgRef, FmtSegment, FormatSpec, Sign};
+pub mod intrinsics;
+pub mod types;
+pub use intrinsics::Intrinsic;
+pub use types::{FloatTy, IntTy, TypeId, TypeKind, Variant};
