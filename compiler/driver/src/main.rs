@@ -1,1 +1,175 @@
-fn main() {}
+//! The `gossamer` command: `run`, `check` and `build`.
+//!
+//! The driver owns nothing of the language: it reads the source, hands it to
+//! the front end (`gos-syntax`, `gos-check`) together with the prelude,
+//! renders diagnostics with `codespan-reporting`, and passes the IR to a
+//! backend (the bytecode compiler and VM today). The front end runs on a
+//! thread with a large stack so that no input can overflow it, on top of
+//! the parser's own nesting limit.
+
+mod diagnostics;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "gossamer", version, about = "Gossamer: Rust's syntax, Go's concurrency")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check, compile to bytecode and run a program.
+    Run(RunArgs),
+    /// Report diagnostics only.
+    Check {
+        /// The program to check.
+        file: PathBuf,
+    },
+    /// Compile to a native executable (not built yet: the native tiers come
+    /// in later issues).
+    Build {
+        /// The program to compile.
+        file: PathBuf,
+        /// Where to write the executable.
+        #[arg(short = 'o')]
+        output: Option<PathBuf>,
+        /// Optimise through LLVM.
+        #[arg(long)]
+        release: bool,
+    },
+}
+
+#[derive(Args)]
+struct RunArgs {
+    /// Run on the bytecode VM only (the default until the JIT exists).
+    #[arg(long, conflicts_with = "jit")]
+    vm: bool,
+    /// Compile every function with the JIT before starting.
+    #[arg(long)]
+    jit: bool,
+    /// Print the typed IR and stop (for compiler development).
+    #[arg(long, hide = true)]
+    dump_ir: bool,
+    /// Print the bytecode and stop (for compiler development).
+    #[arg(long, hide = true)]
+    dump_bytecode: bool,
+    /// The program to run.
+    file: PathBuf,
+    /// Arguments passed to the program (`os::args()`).
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    args: Vec<String>,
+}
+
+/// Stack size of the thread that runs the front end. The parser rejects
+/// nesting deeper than its limit, so this is a safety margin for the
+/// recursive passes over what it accepts, not a bound anything relies on.
+const FRONT_END_STACK: usize = 256 << 20;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Check { file } => {
+            let Some(src) = read_source(&file) else { return ExitCode::from(1) };
+            match front_end(&file, src) {
+                Some(_) => ExitCode::SUCCESS,
+                None => ExitCode::from(1),
+            }
+        }
+        Command::Build { file, .. } => {
+            eprintln!(
+                "gossamer: cannot build {}: the native tiers (Cranelift, LLVM) are not built yet; use `gossamer run`",
+                file.display()
+            );
+            ExitCode::from(1)
+        }
+        Command::Run(run) => {
+            if run.jit {
+                eprintln!("gossamer: --jit: the Cranelift JIT is not built yet; `gossamer run` uses the VM");
+                return ExitCode::from(1);
+            }
+            let Some(src) = read_source(&run.file) else { return ExitCode::from(1) };
+            let Some(program) = front_end(&run.file, src) else { return ExitCode::from(1) };
+            if run.dump_ir {
+                println!("{program:#?}");
+                return ExitCode::SUCCESS;
+            }
+            let module = match gos_bcgen::compile(&program) {
+                Ok(m) => m,
+                Err(e) => {
+                    eprintln!("{}: error: {e}", run.file.display());
+                    return ExitCode::from(1);
+                }
+            };
+            if run.dump_bytecode {
+                println!("{module}");
+                return ExitCode::SUCCESS;
+            }
+            let code = gos_vm::run(Arc::new(module), program.types, program.file, run.args);
+            ExitCode::from(code.clamp(0, 255) as u8)
+        }
+    }
+}
+
+fn read_source(path: &PathBuf) -> Option<String> {
+    match std::fs::read(path) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(s) => Some(s),
+            Err(e) => {
+                eprintln!("{}: error: source is not valid UTF-8 (byte {})", path.display(), e.utf8_error().valid_up_to());
+                None
+            }
+        },
+        Err(e) => {
+            eprintln!("gossamer: cannot read {}: {e}", path.display());
+            None
+        }
+    }
+}
+
+/// Parses and checks `src` (with the prelude), printing diagnostics on
+/// failure. Runs on a thread with a large stack.
+fn front_end(path: &PathBuf, src: String) -> Option<gos_ir::Program> {
+    let name = path.display().to_string();
+    let handle = std::thread::Builder::new()
+        .name("front-end".into())
+        .stack_size(FRONT_END_STACK)
+        .spawn(move || {
+            let prelude = match gos_syntax::parse(gos_stdlib::PRELUDE) {
+                Ok(p) => p,
+                Err(errs) => {
+                    let msgs: Vec<String> = errs.iter().map(|e| e.message.clone()).collect();
+                    eprintln!("gossamer: internal error: the prelude does not parse: {}", msgs.join("; "));
+                    return None;
+                }
+            };
+            let ast = match gos_syntax::parse(&src) {
+                Ok(p) => p,
+                Err(errs) => {
+                    let diags: Vec<_> = errs.into_iter().map(|e| (e.span, e.message, Vec::new())).collect();
+                    diagnostics::emit(&name, &src, &diags);
+                    return None;
+                }
+            };
+            match gos_check::check(&name, &ast, &prelude) {
+                Ok(p) => Some(p),
+                Err(errs) => {
+                    let diags: Vec<_> = errs.into_iter().map(|d| (d.span, d.message, d.notes)).collect();
+                    diagnostics::emit(&name, &src, &diags);
+                    None
+                }
+            }
+        });
+    match handle.map(|h| h.join()) {
+        Ok(Ok(result)) => result,
+        _ => {
+            eprintln!("gossamer: internal compiler error while compiling {}", path.display());
+            None
+        }
+    }
+}

@@ -71,6 +71,9 @@ pub enum ItemKind {
 pub struct GenericParam {
     pub name: Ident,
     pub bounds: Vec<Path>,
+    /// Closure-trait bounds, `F: Fn(i64) -> i64`, which are not paths:
+    /// each is a `TypeExprKind::Closure`.
+    pub fn_bounds: Vec<TypeExpr>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

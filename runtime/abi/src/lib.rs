@@ -5,7 +5,7 @@
 //! can use it without the runtime knowing the compiler.
 
 pub mod fmtspec;
-pub use fmtspec::{parse_format_string, Align, ArgRef, FmtSegment, FormatSpec, Sign};
+pub use fmtspec::{parse_format_string, Align, ArgRef, FmtSegment, FormatSpec, FormatType, Sign};
 pub mod intrinsics;
 pub mod types;
 pub use intrinsics::Intrinsic;

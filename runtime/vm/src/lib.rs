@@ -1,1 +1,96 @@
-//! VM.
+//! The Gossamer bytecode VM: the bytecode format (`bytecode.rs`, every
+//! opcode declared once, with its operand types in `operand.rs` and the
+//! per-function tables in `function.rs`), load-time validation (`module.rs`), the
+//! interpreter (`interp.rs`, with its cold paths in `slow.rs`), the per-run
+//! shared state (`instance.rs`) and a disassembler (`disasm.rs`).
+//!
+//! The VM is a client of `gos-runtime` exactly as compiled code will be: it
+//! allocates, formats, compares and calls library operations through the
+//! runtime's API and shares its heap objects and panic reports. It knows
+//! nothing of the compiler; `gos-bcgen` produces the [`ModuleParts`] that
+//! [`Module::new`] validates.
+//!
+//! Threading: a [`Module`] is immutable and shared by `Arc`; an
+//! [`Instance`] (string literals, globals) is shared by every goroutine of a
+//! run; each goroutine runs its own [`Thread`] (register stack and frames).
+//! There is no global mutable interpreter state.
+
+pub mod bytecode;
+mod disasm;
+pub mod function;
+pub mod operand;
+pub mod instance;
+pub mod interp;
+pub mod module;
+mod slow;
+
+#[cfg(test)]
+mod tests;
+
+pub use bytecode::{Aux, AuxIdx, CmpKind, Conv, FmtPart, Function, Instr, Loc, Norm, Reg};
+pub use instance::Instance;
+pub use interp::Thread;
+pub use module::{Module, ModuleParts};
+
+use gos_abi::{FormatSpec, TypeKind};
+use gos_runtime as rt;
+use std::sync::Arc;
+
+/// The register-stack size for this process: `GOSSAMER_STACK_KB` if set
+/// to a positive number of KiB, else [`interp::DEFAULT_STACK_WORDS`].
+pub fn stack_words() -> usize {
+    match std::env::var("GOSSAMER_STACK_KB").ok().and_then(|v| v.trim().parse::<usize>().ok()) {
+        Some(kb) if kb > 0 => kb.saturating_mul(1024) / 8,
+        _ => interp::DEFAULT_STACK_WORDS,
+    }
+}
+
+/// Runs a program: initialises the runtime, runs `init` then `main`, and
+/// returns the process exit status (0, or 1 when `main` returns `Err(e)`,
+/// after printing `Error: {e:?}` on stderr). Panics and `os::exit` end the
+/// process from inside the runtime and never return here.
+pub fn run(module: Arc<Module>, types: Vec<TypeKind>, file: String, args: Vec<String>) -> i32 {
+    if types.len() != module.type_count {
+        eprintln!(
+            "gossamer: internal error: the module was compiled for {} types, the program has {}",
+            module.type_count,
+            types.len()
+        );
+        return 1;
+    }
+    rt::init(types, file, args);
+    let inst = Instance::new(module.clone());
+    let mut thread = Thread::new(&inst, stack_words());
+    if let Some(init) = module.init {
+        thread.call(init, &[]);
+    }
+    let result = thread.call(module.main, &[]);
+    let status = match module.main_result {
+        Some(rty) => report_main_result(result, rty),
+        None => 0,
+    };
+    rt::stdout_flush();
+    status
+}
+
+/// For `main() -> Result<(), E>`: prints `Error: {e:?}` for an `Err(e)` and
+/// returns 1, else 0.
+fn report_main_result(result: u64, rty: gos_abi::TypeId) -> i32 {
+    // SAFETY: `result` is a `Result` enum value of type `rty` (tag 1 = Err).
+    unsafe {
+        if rt::enum_tag(result) != 1 {
+            return 0;
+        }
+        let ety = match rt::kind(rty) {
+            TypeKind::Enum { variants, .. } => variants.get(1).and_then(|v| v.fields.first()).map(|f| f.1),
+            _ => None,
+        };
+        let Some(ety) = ety else { return 1 };
+        let mut out = b"Error: ".to_vec();
+        rt::format_value(&mut out, rt::enum_field(result, 0), ety, &FormatSpec { debug: true, ..FormatSpec::default() });
+        out.push(b'\n');
+        rt::stdout_flush();
+        rt::stderr_write(&out);
+    }
+    1
+}

@@ -1,0 +1,216 @@
+#!/usr/bin/env bash
+# Compares the Gossamer bytecode VM with Lua 5.4 and CPython 3.11 on five
+# small workloads (bench/vm/NAME.{gos,lua,py}), and writes the table into
+# docs/performance.md between the markers `<!-- vm-bench:begin -->` and
+# `<!-- vm-bench:end -->`.
+#
+# Usage: bench/vm/run.sh [RUNS [WORKLOAD...]]
+#   RUNS: runs per workload and runtime (default 5);
+#   WORKLOAD: fib, loop_int, loop_float, strings, hashmap (default: all five).
+#
+# Each program is run RUNS times per runtime; the reported time is the median
+# wall time of a whole process (start-up included), measured with bash's
+# microsecond clock $EPOCHREALTIME so that no timing process sits inside the
+# measurement. The three runtimes must print the same bytes on every run, or
+# the script stops without touching the document.
+#
+# Lua 5.4 is installed with apt if `lua5.4` is missing. Python is the real
+# CPython 3.11 executable, not a pyenv shim (a shim adds ~70 ms to every
+# start): it is resolved once through `python3.11 -c 'import sys; print(sys.executable)'`,
+# and installed with apt if there is no python3.11 at all.
+set -euo pipefail
+export LC_ALL=C
+
+ALL_WORKLOADS=(fib loop_int loop_float strings hashmap)
+usage() {
+    echo "usage: $0 [RUNS [WORKLOAD...]]" >&2
+    echo "  RUNS: a positive number of runs per workload and runtime (default 5)" >&2
+    echo "  WORKLOAD: one of ${ALL_WORKLOADS[*]} (default: all)" >&2
+    exit 2
+}
+
+RUNS="${1:-5}"
+if ! [[ "$RUNS" =~ ^[1-9][0-9]*$ ]]; then
+    usage
+fi
+shift $(( $# > 0 ? 1 : 0 ))
+if [ $# -gt 0 ]; then
+    WORKLOADS=("$@")
+    for name in "${WORKLOADS[@]}"; do
+        if ! [[ " ${ALL_WORKLOADS[*]} " == *" $name "* ]]; then
+            echo "error: unknown workload '$name'" >&2
+            usage
+        fi
+    done
+else
+    WORKLOADS=("${ALL_WORKLOADS[@]}")
+fi
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$ROOT"
+BENCH="bench/vm"
+DOC="docs/performance.md"
+
+# Runs a command as root: directly when we are root, through sudo otherwise.
+as_root() {
+    if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+apt_updated=0
+apt_install() {
+    if [ "$apt_updated" -eq 0 ]; then
+        as_root apt-get update
+        apt_updated=1
+    fi
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y "$@"
+}
+
+# ---- the three runtimes ----------------------------------------------------
+
+echo "== building gossamer (release)" >&2
+cargo build --release -p gossamer
+target_dir="${CARGO_TARGET_DIR:-target}"
+case "$target_dir" in
+    /*) ;;
+    *) target_dir="$ROOT/$target_dir" ;;
+esac
+GOS="$target_dir/release/gossamer"
+if [ ! -x "$GOS" ]; then
+    echo "error: cargo built no executable at $GOS" >&2
+    exit 1
+fi
+# The table measures the interpreter. `--vm` keeps a JIT out of the picture
+# once one exists; a driver without the flag has nothing but the VM.
+if "$GOS" run --help 2>/dev/null | grep -q -- '--vm'; then
+    GOS_RUN=("$GOS" run --vm)
+else
+    GOS_RUN=("$GOS" run)
+fi
+
+if ! command -v lua5.4 >/dev/null 2>&1; then
+    echo "== installing lua5.4" >&2
+    apt_install lua5.4
+fi
+LUA="$(command -v lua5.4)"
+
+if ! command -v python3.11 >/dev/null 2>&1; then
+    echo "== installing python3.11" >&2
+    apt_install python3.11
+fi
+PY="$(python3.11 -c 'import sys; print(sys.executable)')"
+if [ ! -x "$PY" ]; then
+    echo "error: python3.11 reports an executable that does not exist: $PY" >&2
+    exit 1
+fi
+
+# ---- measuring ---------------------------------------------------------------
+
+TMP="$(mktemp -d)"
+trap 'rm -rf "$TMP"' EXIT
+
+# time_once OUT CMD...: runs CMD with stdout in OUT and prints its wall time in
+# microseconds. A failing command stops the script with its stderr shown.
+time_once() {
+    local out="$1"
+    shift
+    local t0 t1
+    t0="$EPOCHREALTIME"
+    if ! "$@" >"$out" 2>"$out.err"; then
+        echo "error: '$*' failed:" >&2
+        cat "$out.err" >&2
+        exit 1
+    fi
+    t1="$EPOCHREALTIME"
+    echo $(( ${t1/./} - ${t0/./} ))
+}
+
+# median_seconds: reads microsecond counts, one per line, and prints their
+# median in seconds with three decimals.
+median_seconds() {
+    sort -n | awk '{ v[NR] = $1 }
+        END {
+            m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+            printf "%.3f", m / 1e6
+        }'
+}
+
+# measure NAME RUNTIME CMD...: runs CMD RUNS times, checks that every run
+# prints what the first one printed, keeps the output in $TMP/NAME.RUNTIME.out
+# and prints the median time.
+measure() {
+    local name="$1" runtime="$2"
+    shift 2
+    local first="$TMP/$name.$runtime.out" times="$TMP/$name.$runtime.times"
+    : >"$times"
+    local i
+    for ((i = 1; i <= RUNS; i++)); do
+        local out="$TMP/$name.$runtime.run$i"
+        time_once "$out" "$@" >>"$times"
+        if [ "$i" -eq 1 ]; then
+            cp "$out" "$first"
+        elif ! cmp -s "$out" "$first"; then
+            echo "error: $runtime printed different output on run $i of $name" >&2
+            diff "$first" "$out" >&2 || true
+            exit 1
+        fi
+    done
+    median_seconds <"$times"
+}
+
+ratio() {
+    awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "n/a" }'
+}
+
+rows=""
+for name in "${WORKLOADS[@]}"; do
+    echo "== $name" >&2
+    t_gos="$(measure "$name" gossamer "${GOS_RUN[@]}" "$BENCH/$name.gos")"
+    t_lua="$(measure "$name" lua "$LUA" "$BENCH/$name.lua")"
+    t_py="$(measure "$name" python "$PY" "$BENCH/$name.py")"
+    for runtime in lua python; do
+        if ! cmp -s "$TMP/$name.gossamer.out" "$TMP/$name.$runtime.out"; then
+            echo "error: $name: gossamer and $runtime disagree" >&2
+            diff "$TMP/$name.gossamer.out" "$TMP/$name.$runtime.out" >&2 || true
+            exit 1
+        fi
+    done
+    echo "   gossamer ${t_gos}s  lua ${t_lua}s  cpython ${t_py}s  output: $(head -c 80 "$TMP/$name.gossamer.out")" >&2
+    rows+="| $name | $t_gos | $t_lua | $t_py | $(ratio "$t_gos" "$t_lua") | $(ratio "$t_gos" "$t_py") |"$'\n'
+done
+
+# ---- the report ----------------------------------------------------------------
+
+cpu="$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || true)"
+cpu="${cpu:-unknown CPU}"
+lua_version="$("$LUA" -v 2>&1 | awk '{ print $2; exit }')"
+py_version="$("$PY" -c 'import platform; print(platform.python_version())')"
+commit="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+
+block="$TMP/block.md"
+{
+    echo "<!-- vm-bench:begin -->"
+    echo "Measured $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) CPUs ($cpu), commit \`$commit\`,"
+    echo "with \`bench/vm/run.sh $RUNS${1:+ $*}\`: the median wall time of $RUNS runs of each whole"
+    echo "process, start-up included. Gossamer ran as \`gossamer ${GOS_RUN[*]:1}\`, Lua $lua_version"
+    echo "as \`lua5.4\`, CPython $py_version as \`$PY\`. A ratio below 1 means Gossamer is faster."
+    echo
+    echo "| benchmark | gossamer (s) | lua 5.4 (s) | cpython 3.11 (s) | gossamer/lua | gossamer/cpython |"
+    echo "|---|---:|---:|---:|---:|---:|"
+    printf '%s' "$rows"
+    echo "<!-- vm-bench:end -->"
+} >"$block"
+
+if [ -f "$DOC" ] && grep -q '<!-- vm-bench:begin -->' "$DOC" && grep -q '<!-- vm-bench:end -->' "$DOC"; then
+    awk -v block="$block" '
+        /<!-- vm-bench:begin -->/ { while ((getline line < block) > 0) print line; skip = 1; next }
+        /<!-- vm-bench:end -->/ { skip = 0; next }
+        !skip { print }
+    ' "$DOC" >"$TMP/doc.md"
+    cat "$TMP/doc.md" >"$DOC"
+else
+    mkdir -p "$(dirname "$DOC")"
+    { [ -f "$DOC" ] && echo; echo "## VM benchmarks"; echo; cat "$block"; } >>"$DOC"
+fi
+
+cat "$block"
+echo "== wrote the table into $DOC" >&2

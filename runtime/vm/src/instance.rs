@@ -1,0 +1,61 @@
+//! One run of a module: the state that every goroutine of the run shares.
+//!
+//! The [`Module`] is immutable code; an [`Instance`] adds what exists only
+//! while the program runs: the string literals materialised as runtime
+//! string objects (created once, so a literal in a loop costs a register
+//! load, not an allocation), the fieldless enum values likewise, and the
+//! global variables. Goroutines (later)
+//! share one `Instance` by reference, each with its own `Thread`.
+//!
+//! Globals are `AtomicU64` accessed with `Relaxed` ordering: on the targets
+//! we support that is a plain load or store, and it turns a data race on a
+//! global (which the language leaves unspecified) into a stale value instead
+//! of undefined behaviour. Rejected: a `Mutex` (a lock per global access)
+//! and `static mut` (races would be UB).
+//!
+//! When the collector arrives, both tables are roots: the literal objects
+//! must never be freed, and globals may hold pointers.
+
+use crate::module::Module;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+/// The shared state of one run.
+#[derive(Debug)]
+pub struct Instance {
+    pub module: Arc<Module>,
+    /// `strings[i]` is the string object of literal `i`.
+    pub(crate) strings: Vec<u64>,
+    /// `unit_enums[i]` is the object of the module's fieldless enum value `i`.
+    pub(crate) unit_enums: Vec<u64>,
+    globals: Box<[AtomicU64]>,
+}
+
+impl Instance {
+    /// Materialises the literals of `module`. The runtime must have been
+    /// initialised (`gos_runtime::init`) on this thread.
+    pub fn new(module: Arc<Module>) -> Instance {
+        let strings = module.strings.iter().map(|s| gos_runtime::str_from(s)).collect();
+        // SAFETY: validated: each entry names a fieldless variant of an enum.
+        let unit_enums = module.unit_enums.iter().map(|&(ty, tag)| unsafe { gos_runtime::new_enum(ty, tag as u64, &[]) }).collect();
+        let globals = (0..module.globals).map(|_| AtomicU64::new(0)).collect();
+        Instance { module, strings, unit_enums, globals }
+    }
+
+    #[inline(always)]
+    pub(crate) fn load_global(&self, g: u32) -> u64 {
+        // SAFETY: validated: every global operand is below `module.globals`.
+        unsafe { self.globals.get_unchecked(g as usize).load(Ordering::Relaxed) }
+    }
+
+    #[inline(always)]
+    pub(crate) fn store_global(&self, g: u32, v: u64) {
+        // SAFETY: as in `load_global`.
+        unsafe { self.globals.get_unchecked(g as usize).store(v, Ordering::Relaxed) }
+    }
+
+    /// The current value of global `g` (for tests and tools).
+    pub fn global(&self, g: u32) -> Option<u64> {
+        self.globals.get(g as usize).map(|w| w.load(Ordering::Relaxed))
+    }
+}

@@ -1,0 +1,465 @@
+//! The interpreter: one `loop { match }` over a function's pre-decoded
+//! instructions, with registers in a contiguous per-thread stack.
+//!
+//! Design. A [`Thread`] owns a register stack (one `Vec<u64>`, allocated
+//! once and never resized, so raw pointers into it stay valid) and a stack
+//! of small [`Frame`] records. A call pushes `(caller, return pc, caller's
+//! frame pointer)` and moves the frame pointer to the callee's first
+//! argument register: the caller has already placed the arguments there, so
+//! nothing is copied, and the callee's result comes back in that same
+//! register. Nothing on the call path allocates except the amortised growth
+//! of the frame-record vector.
+//!
+//! Invariants the `unsafe` code relies on: the module was validated (see
+//! `module.rs`), so register operands are within the frame, jump targets
+//! within the code and every function ends in a terminator; and each call
+//! checks that the callee's whole frame fits below the end of the stack,
+//! reporting `fatal error: stack overflow` otherwise. The hot loop has no
+//! `Result`s: panics end the process (through `gos_runtime::panic_at`), so
+//! every instruction either completes or never returns.
+//!
+//! The cold operations (allocation, value operations of the runtime,
+//! intrinsics, formatting, panics) live in `slow.rs`, out of line, so that
+//! the dispatch loop stays small enough for the compiler to keep its state
+//! (`pc`, `fp`, the code and constant pointers) in registers.
+//!
+//! Rejected: recursion of the Rust function per Gossamer call (the native
+//! stack would bound recursion depth and every call would save and restore
+//! the whole interpreter state), threaded code with computed gotos (not
+//! expressible in stable Rust; LLVM turns this `match` into a jump table).
+
+use crate::bytecode::{Conv, Function, Instr, Norm};
+use crate::instance::Instance;
+use gos_runtime as rt;
+
+/// Default size of a goroutine's register stack, in words.
+/// Trade-off: deeper recursion against address space; the memory is
+/// reserved, not touched, so only the part in use costs RSS.
+/// `GOSSAMER_STACK_KB` overrides it.
+pub const DEFAULT_STACK_WORDS: usize = 8 << 20;
+
+/// Maximum nesting of calls; deeper recursion is a stack overflow. Bounds
+/// the frame-record vector as `DEFAULT_STACK_WORDS` bounds registers.
+pub const MAX_CALL_DEPTH: usize = 4 << 20;
+
+/// A suspended caller.
+#[derive(Clone, Copy)]
+pub(crate) struct Frame {
+    /// The caller's function index.
+    pub func: u32,
+    /// The instruction after the call.
+    pub ret_pc: *const Instr,
+    /// The caller's frame pointer.
+    pub fp: *mut u64,
+}
+
+/// One goroutine's interpreter state. Not `Send`: a goroutine's thread
+/// creates its own.
+pub struct Thread<'a> {
+    pub(crate) inst: &'a Instance,
+    pub(crate) stack: Vec<u64>,
+    pub(crate) frames: Vec<Frame>,
+}
+
+impl<'a> Thread<'a> {
+    /// A thread with a register stack of `words` words.
+    pub fn new(inst: &'a Instance, words: usize) -> Thread<'a> {
+        Thread { inst, stack: vec![0u64; words.max(64)], frames: Vec::with_capacity(256) }
+    }
+
+    /// Calls function `func` with `args` and returns its result word.
+    pub fn call(&mut self, func: u32, args: &[u64]) -> u64 {
+        let m = &*self.inst.module;
+        let f = &m.funcs[func as usize];
+        assert_eq!(args.len(), f.params as usize, "wrong number of arguments for `{}`", f.name);
+        if f.frame_size as usize > self.stack.len() {
+            crate::slow::stack_overflow();
+        }
+        self.stack[..args.len()].copy_from_slice(args);
+        // SAFETY: the module is validated and the frame fits (checked above).
+        unsafe { self.execute(func, 0) }
+    }
+
+    /// Runs function `entry` whose frame starts at stack word `base` and
+    /// whose arguments are already in place, until it returns.
+    ///
+    /// # Safety
+    /// `base + frame_size(entry)` must be within the stack.
+    // `!(a < b)` is meant: it is true for NaN operands, unlike `a >= b`.
+    #[allow(clippy::cognitive_complexity, clippy::neg_cmp_op_on_partial_ord)]
+    unsafe fn execute(&mut self, entry: u32, base: usize) -> u64 {
+        let m = &*self.inst.module;
+        let funcs: *const Function = m.funcs.as_ptr();
+        let stack_end: *mut u64 = self.stack.as_mut_ptr().add(self.stack.len());
+        let entry_depth = self.frames.len();
+
+        let mut fi: u32 = entry;
+        let mut func: &Function = &*funcs.add(fi as usize);
+        let mut code: *const Instr = func.code.as_ptr();
+        let mut consts: *const u64 = func.consts.as_ptr();
+        let mut pc: *const Instr = code;
+        let mut fp: *mut u64 = self.stack.as_mut_ptr().add(base);
+
+        macro_rules! r {
+            ($x:expr) => {
+                *fp.add($x.0 as usize)
+            };
+        }
+        macro_rules! rf {
+            ($x:expr) => {
+                f64::from_bits(*fp.add($x.0 as usize))
+            };
+        }
+        macro_rules! rf32 {
+            ($x:expr) => {
+                f32::from_bits(*fp.add($x.0 as usize) as u32)
+            };
+        }
+        macro_rules! jump {
+            ($t:expr) => {
+                pc = code.add($t.0 as usize)
+            };
+        }
+        // The index of the instruction being executed (for panics).
+        macro_rules! here {
+            () => {
+                pc.offset_from(code) as usize - 1
+            };
+        }
+
+        loop {
+            let ins = *pc;
+            pc = pc.add(1);
+            match ins {
+                Instr::Nop {} => {}
+                Instr::Move { dst, src } => r!(dst) = r!(src),
+                Instr::LoadImm { dst, imm } => r!(dst) = imm.0 as i64 as u64,
+                Instr::LoadK { dst, k } => r!(dst) = *consts.add(k.0 as usize),
+                Instr::LoadStr { dst, s } => r!(dst) = *self.inst.strings.get_unchecked(s.0 as usize),
+                Instr::LoadUnitEnum { dst, e } => r!(dst) = *self.inst.unit_enums.get_unchecked(e.0 as usize),
+                Instr::LoadGlobal { dst, g } => r!(dst) = self.inst.load_global(g.0),
+                Instr::StoreGlobal { src, g } => self.inst.store_global(g.0, r!(src)),
+
+                Instr::AddI64 { dst, a, b } => r!(dst) = r!(a).wrapping_add(r!(b)),
+                Instr::SubI64 { dst, a, b } => r!(dst) = r!(a).wrapping_sub(r!(b)),
+                Instr::MulI64 { dst, a, b } => r!(dst) = r!(a).wrapping_mul(r!(b)),
+                Instr::AddImmI64 { dst, a, imm } => r!(dst) = r!(a).wrapping_add(imm.0 as i64 as u64),
+                Instr::DivS { dst, a, b } => {
+                    let d = r!(b) as i64;
+                    if d == 0 {
+                        self.divide_by_zero(fi, here!());
+                    }
+                    r!(dst) = (r!(a) as i64).wrapping_div(d) as u64;
+                }
+                Instr::RemS { dst, a, b } => {
+                    let d = r!(b) as i64;
+                    if d == 0 {
+                        self.divide_by_zero(fi, here!());
+                    }
+                    r!(dst) = (r!(a) as i64).wrapping_rem(d) as u64;
+                }
+                Instr::DivU { dst, a, b } => {
+                    let d = r!(b);
+                    if d == 0 {
+                        self.divide_by_zero(fi, here!());
+                    }
+                    r!(dst) = r!(a) / d;
+                }
+                Instr::RemU { dst, a, b } => {
+                    let d = r!(b);
+                    if d == 0 {
+                        self.divide_by_zero(fi, here!());
+                    }
+                    r!(dst) = r!(a) % d;
+                }
+                Instr::And { dst, a, b } => r!(dst) = r!(a) & r!(b),
+                Instr::Or { dst, a, b } => r!(dst) = r!(a) | r!(b),
+                Instr::Xor { dst, a, b } => r!(dst) = r!(a) ^ r!(b),
+                Instr::AndImm { dst, a, imm } => r!(dst) = r!(a) & (imm.0 as i64 as u64),
+                Instr::Shl64 { dst, a, b } => r!(dst) = r!(a) << (r!(b) & 63),
+                Instr::ShrS64 { dst, a, b } => r!(dst) = ((r!(a) as i64) >> (r!(b) & 63)) as u64,
+                Instr::ShrU64 { dst, a, b } => r!(dst) = r!(a) >> (r!(b) & 63),
+                Instr::ShlImm { dst, a, n } => r!(dst) = r!(a) << (n.0 & 63),
+                Instr::ShrSImm { dst, a, n } => r!(dst) = ((r!(a) as i64) >> (n.0 & 63)) as u64,
+                Instr::ShrUImm { dst, a, n } => r!(dst) = r!(a) >> (n.0 & 63),
+                Instr::NegI64 { dst, a } => r!(dst) = r!(a).wrapping_neg(),
+                Instr::NotI64 { dst, a } => r!(dst) = !r!(a),
+                Instr::NotBool { dst, a } => r!(dst) = r!(a) ^ 1,
+                Instr::Norm { dst, src, kind } => {
+                    // Validated: the kind decodes.
+                    let k = Norm::from_u16(kind.0).unwrap_unchecked();
+                    r!(dst) = k.apply(r!(src));
+                }
+                Instr::AddI32 { dst, a, b } => r!(dst) = (r!(a) as i32).wrapping_add(r!(b) as i32) as i64 as u64,
+                Instr::SubI32 { dst, a, b } => r!(dst) = (r!(a) as i32).wrapping_sub(r!(b) as i32) as i64 as u64,
+                Instr::MulI32 { dst, a, b } => r!(dst) = (r!(a) as i32).wrapping_mul(r!(b) as i32) as i64 as u64,
+
+                Instr::Eq { dst, a, b } => r!(dst) = (r!(a) == r!(b)) as u64,
+                Instr::Ne { dst, a, b } => r!(dst) = (r!(a) != r!(b)) as u64,
+                Instr::LtS { dst, a, b } => r!(dst) = ((r!(a) as i64) < (r!(b) as i64)) as u64,
+                Instr::LeS { dst, a, b } => r!(dst) = ((r!(a) as i64) <= (r!(b) as i64)) as u64,
+                Instr::LtU { dst, a, b } => r!(dst) = (r!(a) < r!(b)) as u64,
+                Instr::LeU { dst, a, b } => r!(dst) = (r!(a) <= r!(b)) as u64,
+
+                Instr::AddF64 { dst, a, b } => r!(dst) = (rf!(a) + rf!(b)).to_bits(),
+                Instr::SubF64 { dst, a, b } => r!(dst) = (rf!(a) - rf!(b)).to_bits(),
+                Instr::MulF64 { dst, a, b } => r!(dst) = (rf!(a) * rf!(b)).to_bits(),
+                Instr::DivF64 { dst, a, b } => r!(dst) = (rf!(a) / rf!(b)).to_bits(),
+                Instr::RemF64 { dst, a, b } => r!(dst) = (rf!(a) % rf!(b)).to_bits(),
+                Instr::NegF64 { dst, a } => r!(dst) = (-rf!(a)).to_bits(),
+                Instr::AddF64K { dst, a, k } => r!(dst) = (rf!(a) + f64::from_bits(*consts.add(k.0 as usize))).to_bits(),
+                Instr::SubF64K { dst, a, k } => r!(dst) = (rf!(a) - f64::from_bits(*consts.add(k.0 as usize))).to_bits(),
+                Instr::MulF64K { dst, a, k } => r!(dst) = (rf!(a) * f64::from_bits(*consts.add(k.0 as usize))).to_bits(),
+                Instr::DivF64K { dst, a, k } => r!(dst) = (rf!(a) / f64::from_bits(*consts.add(k.0 as usize))).to_bits(),
+                Instr::EqF64 { dst, a, b } => r!(dst) = (rf!(a) == rf!(b)) as u64,
+                Instr::NeF64 { dst, a, b } => r!(dst) = (rf!(a) != rf!(b)) as u64,
+                Instr::LtF64 { dst, a, b } => r!(dst) = (rf!(a) < rf!(b)) as u64,
+                Instr::LeF64 { dst, a, b } => r!(dst) = (rf!(a) <= rf!(b)) as u64,
+                Instr::AddF32 { dst, a, b } => r!(dst) = (rf32!(a) + rf32!(b)).to_bits() as u64,
+                Instr::SubF32 { dst, a, b } => r!(dst) = (rf32!(a) - rf32!(b)).to_bits() as u64,
+                Instr::MulF32 { dst, a, b } => r!(dst) = (rf32!(a) * rf32!(b)).to_bits() as u64,
+                Instr::DivF32 { dst, a, b } => r!(dst) = (rf32!(a) / rf32!(b)).to_bits() as u64,
+                Instr::RemF32 { dst, a, b } => r!(dst) = (rf32!(a) % rf32!(b)).to_bits() as u64,
+                Instr::NegF32 { dst, a } => r!(dst) = (-rf32!(a)).to_bits() as u64,
+                Instr::EqF32 { dst, a, b } => r!(dst) = (rf32!(a) == rf32!(b)) as u64,
+                Instr::NeF32 { dst, a, b } => r!(dst) = (rf32!(a) != rf32!(b)) as u64,
+                Instr::LtF32 { dst, a, b } => r!(dst) = (rf32!(a) < rf32!(b)) as u64,
+                Instr::LeF32 { dst, a, b } => r!(dst) = (rf32!(a) <= rf32!(b)) as u64,
+                Instr::I64ToF64 { dst, src } => r!(dst) = (r!(src) as i64 as f64).to_bits(),
+                Instr::F64ToI64 { dst, src } => r!(dst) = rf!(src) as i64 as u64,
+                Instr::Convert { dst, src, conv } => {
+                    let c = Conv::from_code(conv.0).unwrap_unchecked();
+                    r!(dst) = c.apply(r!(src));
+                }
+
+                Instr::Jump { t } => jump!(t),
+                Instr::JumpIf { c, t } => {
+                    if r!(c) != 0 {
+                        jump!(t)
+                    }
+                }
+                Instr::JumpIfNot { c, t } => {
+                    if r!(c) == 0 {
+                        jump!(t)
+                    }
+                }
+                Instr::BrEq { a, b, t } => {
+                    if r!(a) == r!(b) {
+                        jump!(t)
+                    }
+                }
+                Instr::BrNe { a, b, t } => {
+                    if r!(a) != r!(b) {
+                        jump!(t)
+                    }
+                }
+                Instr::BrLtS { a, b, t } => {
+                    if (r!(a) as i64) < (r!(b) as i64) {
+                        jump!(t)
+                    }
+                }
+                Instr::BrLeS { a, b, t } => {
+                    if (r!(a) as i64) <= (r!(b) as i64) {
+                        jump!(t)
+                    }
+                }
+                Instr::BrLtU { a, b, t } => {
+                    if r!(a) < r!(b) {
+                        jump!(t)
+                    }
+                }
+                Instr::BrLeU { a, b, t } => {
+                    if r!(a) <= r!(b) {
+                        jump!(t)
+                    }
+                }
+                Instr::BrEqImm { a, imm, t } => {
+                    if r!(a) as i64 == imm.0 as i64 {
+                        jump!(t)
+                    }
+                }
+                Instr::BrNeImm { a, imm, t } => {
+                    if r!(a) as i64 != imm.0 as i64 {
+                        jump!(t)
+                    }
+                }
+                Instr::BrLtImm { a, imm, t } => {
+                    if (r!(a) as i64) < imm.0 as i64 {
+                        jump!(t)
+                    }
+                }
+                Instr::BrLeImm { a, imm, t } => {
+                    if (r!(a) as i64) <= imm.0 as i64 {
+                        jump!(t)
+                    }
+                }
+                Instr::BrGtImm { a, imm, t } => {
+                    if (r!(a) as i64) > imm.0 as i64 {
+                        jump!(t)
+                    }
+                }
+                Instr::BrGeImm { a, imm, t } => {
+                    if (r!(a) as i64) >= imm.0 as i64 {
+                        jump!(t)
+                    }
+                }
+                Instr::BrLtF64 { a, b, t } => {
+                    if rf!(a) < rf!(b) {
+                        jump!(t)
+                    }
+                }
+                Instr::BrLeF64 { a, b, t } => {
+                    if rf!(a) <= rf!(b) {
+                        jump!(t)
+                    }
+                }
+                Instr::BrNLtF64 { a, b, t } => {
+                    if !(rf!(a) < rf!(b)) {
+                        jump!(t)
+                    }
+                }
+                Instr::BrNLeF64 { a, b, t } => {
+                    if !(rf!(a) <= rf!(b)) {
+                        jump!(t)
+                    }
+                }
+                Instr::ForLoop { i, end, t } => {
+                    let n = (r!(i) as i64).wrapping_add(1);
+                    r!(i) = n as u64;
+                    if n < r!(end) as i64 {
+                        jump!(t)
+                    }
+                }
+
+                Instr::Call { base, f } => {
+                    let callee = &*funcs.add(f.0 as usize);
+                    let new_fp = fp.add(base.0 as usize);
+                    if new_fp.add(callee.frame_size as usize) > stack_end || self.frames.len() >= MAX_CALL_DEPTH {
+                        crate::slow::stack_overflow();
+                    }
+                    self.frames.push(Frame { func: fi, ret_pc: pc, fp });
+                    fi = f.0;
+                    func = callee;
+                    code = func.code.as_ptr();
+                    consts = func.consts.as_ptr();
+                    pc = code;
+                    fp = new_fp;
+                }
+                Instr::CallClosure { base } => {
+                    let new_fp = fp.add(base.0 as usize);
+                    let target = rt::field(*new_fp, 0);
+                    // The closure object comes from the program, not from the
+                    // validator: check its function index once here.
+                    let Some(callee) = m.funcs.get(target as usize) else {
+                        crate::slow::bad_closure(target);
+                    };
+                    if new_fp.add(callee.frame_size as usize) > stack_end || self.frames.len() >= MAX_CALL_DEPTH {
+                        crate::slow::stack_overflow();
+                    }
+                    self.frames.push(Frame { func: fi, ret_pc: pc, fp });
+                    fi = target as u32;
+                    func = callee;
+                    code = func.code.as_ptr();
+                    consts = func.consts.as_ptr();
+                    pc = code;
+                    fp = new_fp;
+                }
+                Instr::Ret { src } => {
+                    let v = r!(src);
+                    *fp = v;
+                    if self.frames.len() == entry_depth {
+                        return v;
+                    }
+                    // Not below `entry_depth`, so a record exists.
+                    let fr = self.frames.pop().unwrap_unchecked();
+                    fi = fr.func;
+                    func = &*funcs.add(fi as usize);
+                    code = func.code.as_ptr();
+                    consts = func.consts.as_ptr();
+                    pc = fr.ret_pc;
+                    fp = fr.fp;
+                }
+                Instr::Go { callee: _ } => {
+                    rt::panic::fatal("`go` is not supported by the bytecode VM yet");
+                }
+                Instr::Unreachable {} => {
+                    crate::slow::unreachable(func.name, here!());
+                }
+
+                Instr::GetField { dst, obj, idx } => r!(dst) = rt::field(r!(obj), idx.0 as usize),
+                Instr::SetField { obj, idx, src } => rt::set_field(r!(obj), idx.0 as usize, r!(src)),
+                Instr::ArrGet { dst, arr, i } => {
+                    let o = r!(arr);
+                    let len = self.array_len(o);
+                    let ix = r!(i);
+                    if ix >= len {
+                        self.index_out_of_range(ix as i64, len as i64, fi, here!());
+                    }
+                    r!(dst) = rt::field(o, ix as usize);
+                }
+                Instr::ArrSet { arr, i, src } => {
+                    let o = r!(arr);
+                    let len = self.array_len(o);
+                    let ix = r!(i);
+                    if ix >= len {
+                        self.index_out_of_range(ix as i64, len as i64, fi, here!());
+                    }
+                    rt::set_field(o, ix as usize, r!(src));
+                }
+                Instr::VecGet { dst, v, i } => {
+                    let o = r!(v);
+                    let len = rt::field(o, rt::VEC_LEN);
+                    let ix = r!(i);
+                    if ix >= len {
+                        self.index_out_of_range(ix as i64, len as i64, fi, here!());
+                    }
+                    r!(dst) = rt::field(rt::field(o, rt::VEC_BUF), ix as usize);
+                }
+                Instr::VecSet { v, i, src } => {
+                    let o = r!(v);
+                    let len = rt::field(o, rt::VEC_LEN);
+                    let ix = r!(i);
+                    if ix >= len {
+                        self.index_out_of_range(ix as i64, len as i64, fi, here!());
+                    }
+                    rt::set_field(rt::field(o, rt::VEC_BUF), ix as usize, r!(src));
+                }
+                Instr::VecLen { dst, v } => r!(dst) = rt::field(r!(v), rt::VEC_LEN),
+                Instr::StrLen { dst, s } => r!(dst) = rt::strings::str_len(r!(s)) as u64,
+                Instr::StrByte { dst, s, i } => {
+                    let bytes = rt::strings::str_bytes(r!(s));
+                    let ix = r!(i);
+                    if ix >= bytes.len() as u64 {
+                        self.index_out_of_range(ix as i64, bytes.len() as i64, fi, here!());
+                    }
+                    r!(dst) = *bytes.get_unchecked(ix as usize) as u64;
+                }
+                Instr::VecPush { args, aux } => {
+                    let o = r!(args);
+                    let len = rt::field(o, rt::VEC_LEN);
+                    if len < rt::field(o, rt::VEC_CAP) {
+                        rt::set_field(rt::field(o, rt::VEC_BUF), len as usize, *fp.add(args.0 as usize + 1));
+                        rt::set_field(o, rt::VEC_LEN, len + 1);
+                    } else {
+                        let aux = func.aux.get_unchecked(aux.0 as usize);
+                        self.op(fi, here!(), fp, fp.add(args.0 as usize), aux);
+                    }
+                }
+                Instr::Op { dst, args, aux } => {
+                    let aux = func.aux.get_unchecked(aux.0 as usize);
+                    r!(dst) = self.op(fi, here!(), fp, fp.add(args.0 as usize), aux);
+                }
+            }
+        }
+    }
+
+    /// The length of the fixed array object `o`, from its header's type.
+    #[inline(always)]
+    unsafe fn array_len(&self, o: u64) -> u64 {
+        let ty = rt::header_type(o) as usize;
+        match self.inst.module.array_len.get(ty) {
+            Some(&n) => n,
+            None => 0,
+        }
+    }
+}
