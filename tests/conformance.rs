@@ -429,6 +429,8 @@ fn run_program(tier: &Tier, rel_path: &str, id: &str, expect: &Expectations) -> 
         stdin.push_str(l);
         stdin.push('\n');
     }
+    // A built executable is removed once it has run, pass or fail.
+    let mut built: Option<PathBuf> = None;
     let mut cmd = match tier.mode {
         Mode::Run { args } => {
             let mut cmd = Command::new(GOSSAMER);
@@ -447,9 +449,11 @@ fn run_program(tier: &Tier, rel_path: &str, id: &str, expect: &Expectations) -> 
             let command = describe_command(&build);
             let outcome = run_with_timeout(build, b"")?;
             if outcome.timed_out || outcome.status != Some(0) {
+                let _ = std::fs::remove_file(&exe);
                 let what = if outcome.timed_out { format!("the build timed out after {TIMEOUT:?}") } else { "the build failed".to_string() };
                 return Err(report(&[what], &command, "", &outcome));
             }
+            built = Some(exe.clone());
             Command::new(exe)
         }
     };
@@ -461,7 +465,11 @@ fn run_program(tier: &Tier, rel_path: &str, id: &str, expect: &Expectations) -> 
         cmd.env(k, v);
     }
     let command = describe_command(&cmd);
-    let outcome = run_with_timeout(cmd, stdin.as_bytes())?;
+    let outcome = run_with_timeout(cmd, stdin.as_bytes());
+    if let Some(exe) = built {
+        let _ = std::fs::remove_file(exe);
+    }
+    let outcome = outcome?;
     let expected_stdout = expect.expected_stdout();
     let stdout = String::from_utf8_lossy(&outcome.stdout);
     let stderr = String::from_utf8_lossy(&outcome.stderr);

@@ -185,11 +185,19 @@ cpu="${cpu:-unknown CPU}"
 lua_version="$("$LUA" -v 2>&1 | awk '{ print $2; exit }')"
 py_version="$("$PY" -c 'import platform; print(platform.python_version())')"
 commit="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+# `diff-index` reads the index without rewriting it (unlike `git status`).
+commit_note=""
+if [ "$commit" != unknown ] && ! git diff-index --quiet HEAD -- 2>/dev/null; then
+    commit_note=" with local changes"
+fi
+# Other work on the machine slows every runtime, not always equally: the
+# load average goes into the report so that a noisy table can be recognised.
+load="$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo unknown)"
 
 block="$TMP/block.md"
 {
     echo "<!-- vm-bench:begin -->"
-    echo "Measured $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) CPUs ($cpu), commit \`$commit\`,"
+    echo "Measured $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) CPUs ($cpu, load average $load at the end), commit \`$commit\`$commit_note,"
     echo "with \`bench/vm/run.sh $RUNS${1:+ $*}\`: the median wall time of $RUNS runs of each whole"
     echo "process, start-up included. Gossamer ran as \`gossamer ${GOS_RUN[*]:1}\`, Lua $lua_version"
     echo "as \`lua5.4\`, CPython $py_version as \`$PY\`. A ratio below 1 means Gossamer is faster."

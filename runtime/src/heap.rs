@@ -47,6 +47,16 @@ pub const LAYOUT_REF: u32 = 0x8000_0004;
 /// bit 0 that the value words are.
 pub const LAYOUT_MAP_ENTRIES: u32 = 0x8000_0010;
 
+/// Internal layout: a runtime handle `[state, …]` (wait group, mutex)
+/// whose word 0 is the address of Rust-owned state (not a heap object, so
+/// never traced); the collector must free that state when it frees the
+/// object (see `sync`). No word is a heap pointer.
+pub const LAYOUT_HANDLE: u32 = 0x8000_0005;
+/// Internal layout base for channels `[state, cap, ring…]` (see `chan`):
+/// word 0 is Rust-owned state as in `LAYOUT_HANDLE`, word 1 the capacity,
+/// then `cap` ring-buffer slots; bit 0 of the id says the slots hold
+/// pointers (empty slots are kept 0).
+pub const LAYOUT_CHAN: u32 = 0x8000_0020;
 /// Whether `ty` is an internal layout id rather than a type-table index.
 #[inline]
 pub fn is_internal_layout(ty: u32) -> bool {

@@ -18,14 +18,17 @@
 //! rejected alternative, a global that each `init` replaces, would make
 //! concurrently running tests read each other's type tables.
 
+pub mod chan;
 pub mod fmt;
 pub mod heap;
 pub mod map;
 pub mod natives;
 pub mod object;
 pub mod panic;
+pub mod sched;
 pub mod stdout;
 pub mod strings;
+pub mod sync;
 pub mod trace;
 pub mod value;
 pub mod vec;

@@ -63,6 +63,42 @@ pub fn stdout_write(bytes: &[u8]) {
     }
 }
 
+/// Appends the low byte of each word of `words` to the stdout buffer in
+/// one piece (`I64Vec::write_bytes_to_stdout`): the bytes are narrowed
+/// straight into the buffer under the lock, with no temporary copy, and
+/// nothing from another goroutine can land in between.
+pub fn stdout_write_low_bytes(words: &[std::sync::atomic::AtomicI64]) {
+    use std::sync::atomic::Ordering;
+    if words.is_empty() {
+        return;
+    }
+    let tty = stdout_is_tty();
+    let mut out = STDOUT.lock();
+    if out.buf.capacity() == 0 {
+        out.buf.reserve_exact(BUFFER_CAPACITY);
+    }
+    let mut newline = false;
+    for chunk in words.chunks(BUFFER_CAPACITY) {
+        if out.buf.len() + chunk.len() > BUFFER_CAPACITY {
+            flush_locked(&mut out);
+        }
+        let start = out.buf.len();
+        out.buf.extend(chunk.iter().map(|w| w.load(Ordering::SeqCst) as u8));
+        newline |= out.buf[start..].contains(&b'\n');
+    }
+    if tty && newline {
+        flush_locked(&mut out);
+    }
+}
+
+/// Flushes stdout from a fatal signal handler (stack overflow): only if the
+/// lock is free right now, since the faulting thread may hold it itself.
+pub fn flush_for_fatal_signal() {
+    if let Some(mut out) = STDOUT.try_lock() {
+        flush_locked(&mut out);
+    }
+}
+
 /// Writes everything buffered for stdout.
 pub fn stdout_flush() {
     let mut out = STDOUT.lock();

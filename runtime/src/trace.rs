@@ -50,6 +50,12 @@ pub unsafe fn for_each_pointer(obj: u64, mut f: impl FnMut(u64, Pointer)) {
         match ty {
             LAYOUT_RAW | LAYOUT_STRBUF => {}
             LAYOUT_PTRS => (0..words).for_each(|i| exact(field(obj, i))),
+            LAYOUT_HANDLE => {}
+            t if t & !1 == LAYOUT_CHAN => {
+                if t & 1 != 0 {
+                    (2..words).for_each(|i| exact(field(obj, i)));
+                }
+            }
             LAYOUT_STR => exact(field(obj, 0)),
             LAYOUT_REF => exact(field(obj, 1)),
             t if t & !3 == LAYOUT_MAP_ENTRIES => {

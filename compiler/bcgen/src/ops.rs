@@ -188,6 +188,9 @@ impl<'p> FnCx<'p> {
     /// immediate form. Returns `None` if there is none.
     fn int_immediate(&mut self, op: BinOp, lhs: &Expr, rhs: &Expr, it: IntTy, dst: Option<Reg>) -> Result<Option<()>> {
         let Some(c) = const_word(rhs) else { return Ok(None) };
+        if let Some(done) = self.int_pool_operand(op, lhs, c, it, dst)? {
+            return Ok(Some(done));
+        }
         let bits = it.bits() as i64;
         let (imm_add, and_imm, shift) = match op {
             BinOp::Add => (imm16(c), None, None),
@@ -244,6 +247,41 @@ impl<'p> FnCx<'p> {
             BinOp::Mul => Instr::MulF64K { dst: d, a, k },
             _ => Instr::DivF64K { dst: d, a, k },
         });
+        Ok(Some(()))
+    }
+
+    /// Integer add (beyond 16 bits), multiply, and signed division and
+    /// remainder by a constant: the constant is read from the pool, which
+    /// saves the load of a register per evaluation.
+    fn int_pool_operand(&mut self, op: BinOp, lhs: &Expr, c: i64, it: IntTy, dst: Option<Reg>) -> Result<Option<()>> {
+        let signed = it.signed();
+        let word = match op {
+            BinOp::Add if imm16(c).is_none() => c as u64,
+            BinOp::Sub if c.checked_neg().and_then(imm16).is_none() => c.wrapping_neg() as u64,
+            BinOp::Mul => c as u64,
+            BinOp::Div | BinOp::Rem if signed => c as u64,
+            _ => return Ok(None),
+        };
+        let k = self.constant(word);
+        let Ok(k) = u16::try_from(k.0) else { return Ok(None) };
+        let k = ConstIdx16(k);
+        let a = self.operand(lhs)?;
+        let d = dst.unwrap_or_else(|| self.temp());
+        match op {
+            BinOp::Add | BinOp::Sub => {
+                self.emit(Instr::AddI64K { dst: d, a, k });
+                self.norm(d, it);
+            }
+            BinOp::Mul => {
+                self.emit(Instr::MulI64K { dst: d, a, k });
+                self.norm(d, it);
+            }
+            BinOp::Div => {
+                self.emit(Instr::DivSK { dst: d, a, k });
+                self.norm(d, it);
+            }
+            _ => drop(self.emit(Instr::RemSK { dst: d, a, k })),
+        }
         Ok(Some(()))
     }
 
@@ -412,6 +450,23 @@ impl<'p> FnCx<'p> {
             Class::Int(it) => it.signed() || it.bits() < 64,
             Class::Word => true,
             Class::F64 if !matches!(op, BinOp::Eq | BinOp::Ne) => {
+                if let ExprKind::Const(Const::F64(c)) = &rhs.kind {
+                    if let Ok(k) = u16::try_from(self.constant(c.to_bits()).0) {
+                        let (a, k, t) = (self.operand(lhs)?, ConstIdx16(k), NO_TARGET);
+                        let ins = match (op, when) {
+                            (BinOp::Lt, true) => Instr::BrLtF64K { a, k, t },
+                            (BinOp::Le, true) => Instr::BrLeF64K { a, k, t },
+                            (BinOp::Gt, true) => Instr::BrGtF64K { a, k, t },
+                            (BinOp::Ge, true) => Instr::BrGeF64K { a, k, t },
+                            (BinOp::Lt, false) => Instr::BrNLtF64K { a, k, t },
+                            (BinOp::Le, false) => Instr::BrNLeF64K { a, k, t },
+                            (BinOp::Gt, false) => Instr::BrNGtF64K { a, k, t },
+                            _ => Instr::BrNGeF64K { a, k, t },
+                        };
+                        self.emit_jump(ins, target);
+                        return Ok(true);
+                    }
+                }
                 let r = self.operands(&[lhs, rhs])?;
                 let (a, b) = (r[0], r[1]);
                 let t = NO_TARGET;

@@ -95,6 +95,8 @@ pub struct ImplDef {
     pub self_ty: Ty,
     pub methods: HashMap<String, usize>,
     pub consts: HashMap<String, usize>,
+    /// Where the impl was written (diagnostics of its items).
+    #[allow(dead_code)]
     pub src: Src,
 }
 
@@ -196,6 +198,8 @@ pub struct LoopCx {
 /// closure or thunk inside it.
 #[derive(Default)]
 pub struct Frame {
+    /// The IR function this frame becomes (for debugging dumps).
+    #[allow(dead_code)]
     pub func: Option<FuncId>,
     pub name: String,
     pub locals: Vec<LocalInfo>,
@@ -341,10 +345,6 @@ impl<'a> Checker<'a> {
         self.err_in(src, span, msg, Vec::new());
     }
 
-    pub fn err_notes(&mut self, span: Span, msg: impl Into<String>, notes: Vec<String>) {
-        let src = self.cx.src;
-        self.err_in(src, span, msg, notes);
-    }
 
     pub fn err_in(&mut self, src: Src, span: Span, msg: impl Into<String>, notes: Vec<String>) {
         let msg = msg.into();
@@ -362,9 +362,6 @@ impl<'a> Checker<'a> {
         }
     }
 
-    pub fn error_count(&self) -> usize {
-        self.diags.len()
-    }
 
     // ---- provisional types ----
 
@@ -463,13 +460,16 @@ impl<'a> Checker<'a> {
         FuncId(self.funcs.len() as u32 - 1)
     }
 
-    pub fn adt_name(&self, id: u32) -> String {
-        self.adts.get(id as usize).map(|a| a.name.clone()).unwrap_or_default()
-    }
 
     pub fn lookup_global(&self, src: Src, name: &str) -> Option<Def> {
         match src {
-            Src::User => self.scopes[0].get(name).or_else(|| self.scopes[1].get(name)).copied(),
+            // The prelude's helpers, its modules and `HashMap`/`HashSet`
+            // are not in the user's scope without a `use`.
+            Src::User => self.scopes[0].get(name).copied().or_else(|| match self.scopes[1].get(name) {
+                Some(Def::Builtin(BuiltinTy::HashMap | BuiltinTy::HashSet)) | Some(Def::Module(_)) => None,
+                _ if name.contains("__") => None,
+                d => d.copied(),
+            }),
             Src::Prelude => self.scopes[1].get(name).copied(),
         }
     }

@@ -28,12 +28,15 @@
 
 mod builtins;
 mod call;
+mod closures;
+mod collections;
 mod consts;
 mod ctx;
 mod exhaust;
 mod expr;
 mod format;
 mod items;
+mod loops;
 mod mono;
 mod patterns;
 mod place;

@@ -94,6 +94,51 @@ pub fn children_mut(e: &mut ir::Expr, f: &mut dyn FnMut(&mut ir::Expr)) {
     }
 }
 
+/// Keeps only the functions reachable from `roots` (every non-generic
+/// user function is checked, for its errors, but unused ones are not part
+/// of the program) and renumbers calls. Returns the old-to-new id map.
+fn prune(funcs: Vec<ir::Function>, roots: &[FuncId]) -> (Vec<ir::Function>, Vec<FuncId>) {
+    fn refs(e: &mut ir::Expr, out: &mut Vec<FuncId>) {
+        if let ExprKind::Call { func, .. } | ExprKind::MakeClosure { func, .. } = &e.kind {
+            out.push(*func);
+        }
+        children_mut(e, &mut |c| refs(c, out));
+    }
+    let mut funcs = funcs;
+    let n = funcs.len();
+    let mut live = vec![false; n];
+    let mut work: Vec<FuncId> = roots.to_vec();
+    while let Some(f) = work.pop() {
+        if f.index() >= n || live[f.index()] {
+            continue;
+        }
+        live[f.index()] = true;
+        let mut out = Vec::new();
+        refs(&mut funcs[f.index()].body, &mut out);
+        work.extend(out);
+    }
+    let mut map = vec![FuncId(u32::MAX); n];
+    let mut kept = Vec::new();
+    for (i, f) in funcs.into_iter().enumerate() {
+        if live[i] {
+            map[i] = FuncId(kept.len() as u32);
+            kept.push(f);
+        }
+    }
+    fn renumber(e: &mut ir::Expr, map: &[FuncId]) {
+        if let ExprKind::Call { func, .. } | ExprKind::MakeClosure { func, .. } = &mut e.kind {
+            if let Some(m) = map.get(func.index()) {
+                *func = *m;
+            }
+        }
+        children_mut(e, &mut |c| renumber(c, map));
+    }
+    for f in &mut kept {
+        renumber(&mut f.body, &map);
+    }
+    (kept, map)
+}
+
 impl<'a> Checker<'a> {
     /// The whole run: items, `main`, every non-generic user function (so
     /// that their errors are reported even when unused), then the worklist.
@@ -447,13 +492,16 @@ impl<'a> Checker<'a> {
             }
         }
         let _ = IntK::I64;
+        let mut roots = vec![main];
+        roots.extend(init);
+        let (funcs, map) = prune(funcs, &roots);
         Ok(ir::Program {
             file: self.file,
             types: self.tt.types,
             funcs,
             globals: self.globals,
-            init,
-            main,
+            init: init.map(|f| map[f.index()]),
+            main: map[main.index()],
             main_returns_result: self.main_returns_result,
         })
     }

@@ -29,13 +29,6 @@ pub enum Acc {
     EnumField(Box<Acc>, u32, u32, Ty),
 }
 
-impl Acc {
-    fn ty(&self) -> &Ty {
-        match self {
-            Acc::Local(_, t) | Acc::Field(_, _, t) | Acc::EnumField(_, _, _, t) => t,
-        }
-    }
-}
 
 impl<'a> Checker<'a> {
     fn acc_expr(&mut self, a: &Acc, span: Span) -> ir::Expr {
@@ -172,7 +165,7 @@ impl<'a> Checker<'a> {
                     Ty::Var(v) if self.cx.inf.kind(v) == VarKind::Int => IntK::I64.range(),
                     _ => (i128::MIN, i128::MAX),
                 };
-                let mut bound = |c: &mut Self, e: &'a ast::Expr| -> Option<(ir::Expr, i128)> {
+                let bound = |c: &mut Self, e: &'a ast::Expr| -> Option<(ir::Expr, i128)> {
                     let v = c.check_expr(e, &ty);
                     let n = match c.fold_pattern_bound(e) {
                         Some(n) => n,

@@ -44,12 +44,6 @@ pub fn expr_text(e: &ast::Expr) -> String {
     }
 }
 
-fn root_name(e: &ast::Expr) -> String {
-    match &e.kind {
-        ast::ExprKind::Field { expr, .. } | ast::ExprKind::TupleField { expr, .. } | ast::ExprKind::Index { expr, .. } => root_name(expr),
-        _ => expr_text(e),
-    }
-}
 
 impl<'a> Checker<'a> {
     /// The object a field or element access starts from, with its
@@ -300,7 +294,7 @@ impl<'a> Checker<'a> {
     /// compound assignment into temporaries.
     fn stabilize(&mut self, p: Place, stmts: &mut Vec<ir::Expr>) -> Place {
         let simple = |e: &ir::Expr| matches!(e.kind, ExprKind::Const(_) | ExprKind::Capture(_) | ExprKind::Read(Place::Local(_)) | ExprKind::Read(Place::Global(_)));
-        let mut fix = |c: &mut Self, e: Box<ir::Expr>, stmts: &mut Vec<ir::Expr>| -> Box<ir::Expr> {
+        let fix = |c: &mut Self, e: Box<ir::Expr>, stmts: &mut Vec<ir::Expr>| -> Box<ir::Expr> {
             if simple(&e) {
                 return e;
             }
@@ -451,9 +445,6 @@ impl<'a> Checker<'a> {
         Some(pi)
     }
 
-    pub fn root_of(&self, e: &ast::Expr) -> String {
-        root_name(e)
-    }
 }
 
 fn binop_str(op: ast::BinOp) -> &'static str {

@@ -9,7 +9,7 @@ use ir::{BinOp, ExprKind, LocalId, Place};
 
 use crate::ctx::*;
 use crate::patterns::Step;
-use crate::types::{IntK, Ty};
+use crate::types::Ty;
 
 /// Whether an expression statement computes a value and nothing else.
 fn has_no_effect(e: &ast::Expr) -> bool {
@@ -172,7 +172,7 @@ impl<'a> Checker<'a> {
     }
 
     /// Runs pending defers after the body's value is computed.
-    fn with_defers_at_end(&mut self, v: ir::Expr, span: Span) -> ir::Expr {
+    pub fn with_defers_at_end(&mut self, v: ir::Expr, span: Span) -> ir::Expr {
         let d = match self.frame_ref().defers {
             Some(d) => d,
             None => return v,
@@ -228,7 +228,11 @@ impl<'a> Checker<'a> {
                 let v = self.expr(t, expected);
                 let vt = self.ty_of(&v);
                 if matches!(self.shallow(expected), Ty::Unit) && !matches!(self.shallow(&vt), Ty::Unit | Ty::Never | Ty::Error) {
-                    // A block expected to give `()` discards its tail.
+                    // A block expected to give `()` discards its tail; a
+                    // tail computed only to be discarded is a mistake.
+                    if has_no_effect(t) {
+                        self.err(t.span, "expression statement has no effect");
+                    }
                     stmts.push(v);
                     (None, if diverges { Ty::Never } else { Ty::Unit })
                 } else {
@@ -241,7 +245,7 @@ impl<'a> Checker<'a> {
         self.mk(ExprKind::Block { stmts, tail }, t, b.span)
     }
 
-    fn stmt(&mut self, s: &'a ast::Stmt) -> Option<ir::Expr> {
+    pub fn stmt(&mut self, s: &'a ast::Stmt) -> Option<ir::Expr> {
         match &s.kind {
             ast::StmtKind::Let { pat, ty, init } => Some(self.let_stmt(pat, ty.as_ref(), init.as_ref(), s.span)),
             ast::StmtKind::Expr { expr, .. } => {
@@ -255,7 +259,7 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn let_stmt(&mut self, pat: &'a ast::Pattern, ty: Option<&ast::TypeExpr>, init: Option<&'a ast::Expr>, span: Span) -> ir::Expr {
+    pub fn let_stmt(&mut self, pat: &'a ast::Pattern, ty: Option<&ast::TypeExpr>, init: Option<&'a ast::Expr>, span: Span) -> ir::Expr {
         let declared = match ty {
             Some(t) => {
                 let sc = self.body_scope();
@@ -313,7 +317,7 @@ impl<'a> Checker<'a> {
     }
 
     /// Joins the types of two branches.
-    fn join(&mut self, a: &Ty, b: &Ty, span: Span) -> Ty {
+    pub fn join(&mut self, a: &Ty, b: &Ty, span: Span) -> Ty {
         let (sa, sb) = (self.shallow(a), self.shallow(b));
         if sa == Ty::Never {
             return sb;
@@ -333,6 +337,16 @@ impl<'a> Checker<'a> {
         let c = self.check_expr(cond, &Ty::Bool);
         match else_ {
             None => {
+                let exp = self.shallow(expected);
+                if !matches!(exp, Ty::Unit | Ty::Var(_) | Ty::Error | Ty::Never) {
+                    // The `if` is the value of something non-`()`.
+                    let th = self.block(then, expected);
+                    if !matches!(self.shallow(&self.ty_of(&th)), Ty::Unit | Ty::Never | Ty::Error) {
+                        self.err(span, "`if` may be missing an `else` clause");
+                        return self.mk(ExprKind::If { cond: Box::new(c), then: Box::new(th), else_: None }, Ty::Error, span);
+                    }
+                    return self.mk(ExprKind::If { cond: Box::new(c), then: Box::new(th), else_: None }, Ty::Unit, span);
+                }
                 let th = self.block(then, &Ty::Unit);
                 self.mk(ExprKind::If { cond: Box::new(c), then: Box::new(th), else_: None }, Ty::Unit, span)
             }
@@ -349,7 +363,7 @@ impl<'a> Checker<'a> {
 
     /// Branches where one side is a reference and the other a value read
     /// through it.
-    fn unify_branches(&mut self, a: ir::Expr, b: ir::Expr, ta: &Ty, tb: &Ty) -> (ir::Expr, ir::Expr) {
+    pub fn unify_branches(&mut self, a: ir::Expr, b: ir::Expr, ta: &Ty, tb: &Ty) -> (ir::Expr, ir::Expr) {
         match (self.shallow(ta), self.shallow(tb)) {
             (Ty::Ref(..), Ty::Ref(..)) => (a, b),
             (Ty::Ref(..), _) => {
@@ -410,112 +424,6 @@ impl<'a> Checker<'a> {
             });
         }
         acc.unwrap_or_else(|| self.mk(ExprKind::Const(ir::Const::Bool(true)), Ty::Bool, span))
-    }
-
-    fn push_loop(&mut self, label: Option<&ast::Ident>, is_loop: bool) -> ir::LoopId {
-        let id = self.new_loop_id();
-        let bt = if is_loop { self.cx.inf.var() } else { Ty::Unit };
-        self.frame().loops.push(LoopCx { id, label: label.map(|l| l.name.clone()), break_ty: bt, is_loop, broke: false });
-        id
-    }
-
-    pub fn while_loop(&mut self, label: Option<&ast::Ident>, cond: &'a ast::Expr, body: &'a ast::Block, span: Span) -> ir::Expr {
-        let id = self.push_loop(label, false);
-        let c = self.check_expr(cond, &Ty::Bool);
-        let b = self.block(body, &Ty::Unit);
-        self.frame().loops.pop();
-        self.mk(ExprKind::Loop { id, cond: Some(Box::new(c)), body: Box::new(b), step: None }, Ty::Unit, span)
-    }
-
-    pub fn while_let(&mut self, label: Option<&ast::Ident>, pat: &'a ast::Pattern, e: &'a ast::Expr, body: &'a ast::Block, span: Span) -> ir::Expr {
-        let id = self.push_loop(label, false);
-        let v = self.expr(e, &Ty::Error);
-        let v = self.autoderef(v, e.span);
-        let t = self.ty_of(&v);
-        let (w, tmp) = self.temp(v, "scrutinee");
-        self.push_scope();
-        let mut binds = Vec::new();
-        let (steps, _) = self.lower_pattern(pat, &crate::patterns::Acc::Local(tmp, t.clone()), &t, &mut binds);
-        let cond = self.steps_cond(steps, span);
-        for (n, l) in &binds {
-            self.bind_name(n, *l);
-        }
-        let b = self.block(body, &Ty::Unit);
-        self.pop_scope();
-        self.frame().loops.pop();
-        let brk = self.mk(ExprKind::Break { id, value: None }, Ty::Never, span);
-        let i = self.mk(ExprKind::If { cond: Box::new(cond), then: Box::new(b), else_: Some(Box::new(brk)) }, Ty::Unit, span);
-        let body = self.mk(ExprKind::Block { stmts: vec![w, i], tail: None }, Ty::Unit, span);
-        self.mk(ExprKind::Loop { id, cond: None, body: Box::new(body), step: None }, Ty::Unit, span)
-    }
-
-    pub fn loop_expr(&mut self, label: Option<&ast::Ident>, body: &'a ast::Block, span: Span, _expected: &Ty) -> ir::Expr {
-        let id = self.push_loop(label, true);
-        let b = self.block(body, &Ty::Unit);
-        let lc = self.frame().loops.pop();
-        let t = match lc {
-            Some(lc) if lc.broke => {
-                let s = self.shallow(&lc.break_ty);
-                if let Ty::Var(_) = s {
-                    self.cx.inf.unify(&s, &Ty::Unit);
-                }
-                lc.break_ty
-            }
-            _ => Ty::Never,
-        };
-        self.mk(ExprKind::Loop { id, cond: None, body: Box::new(b), step: None }, t, span)
-    }
-
-    fn find_loop(&mut self, label: Option<&ast::Ident>, span: Span, what: &str) -> Option<usize> {
-        let loops = &self.frame_ref().loops;
-        let found = match label {
-            None => loops.len().checked_sub(1),
-            Some(l) => loops.iter().rposition(|x| x.label.as_deref() == Some(l.name.as_str())),
-        };
-        if found.is_none() {
-            match label {
-                Some(l) => self.err(l.span, format!("use of undeclared label `'{}`", l.name.trim_start_matches('\''))),
-                None => self.err(span, format!("`{}` outside of a loop", what)),
-            }
-        }
-        found
-    }
-
-    pub fn break_expr(&mut self, label: Option<&ast::Ident>, value: Option<&'a ast::Expr>, span: Span) -> ir::Expr {
-        let li = match self.find_loop(label, span, "break") {
-            Some(i) => i,
-            None => return self.error_expr(span),
-        };
-        let lc = self.frame_ref().loops[li].clone();
-        // Tell the `loop` that owns this break that it is left.
-        self.frame().loops[li].broke = true;
-        let v = match value {
-            Some(v) => {
-                if !lc.is_loop {
-                    self.err(span, "`break` with value from a `while` or `for` loop");
-                }
-                let x = self.check_expr(v, &lc.break_ty);
-                Some(Box::new(self.stored_value(x, v.span)))
-            }
-            None => {
-                if lc.is_loop && !self.cx.inf.unify(&lc.break_ty, &Ty::Unit) {
-                    let r = self.render(&lc.break_ty);
-                    self.err(span, format!("mismatched types: expected `{}`, found `()`", r));
-                }
-                None
-            }
-        };
-        self.mk(ExprKind::Break { id: lc.id, value: v }, Ty::Never, span)
-    }
-
-    pub fn continue_expr(&mut self, label: Option<&ast::Ident>, span: Span) -> ir::Expr {
-        match self.find_loop(label, span, "continue") {
-            Some(i) => {
-                let id = self.frame_ref().loops[i].id;
-                self.mk(ExprKind::Continue { id }, Ty::Never, span)
-            }
-            None => self.error_expr(span),
-        }
     }
 
     pub fn return_expr(&mut self, v: Option<&'a ast::Expr>, span: Span) -> ir::Expr {
@@ -696,255 +604,4 @@ impl<'a> Checker<'a> {
         self.mk(ExprKind::Block { stmts: vec![w], tail: Some(Box::new(body)) }, rt, span)
     }
 
-    /// `for pat in iter { body }`.
-    pub fn for_loop(&mut self, label: Option<&ast::Ident>, pat: &'a ast::Pattern, iter: &'a ast::Expr, body: &'a ast::Block, span: Span) -> ir::Expr {
-        // Integer ranges: a counting loop.
-        if let ast::ExprKind::Range { lo: Some(lo), hi: Some(hi), inclusive } = &iter.kind {
-            return self.for_range(label, pat, lo, hi, *inclusive, body, span);
-        }
-        // Peel `&v`, `v.iter()`, `.into_iter()`, and note `.enumerate()`.
-        let mut src = iter;
-        let mut enumerate = false;
-        if let ast::ExprKind::MethodCall { receiver, method, args, .. } = &src.kind {
-            if method.name == "enumerate" && args.is_empty() {
-                if let ast::ExprKind::MethodCall { method: m2, args: a2, .. } = &receiver.kind {
-                    if matches!(m2.name.as_str(), "iter" | "into_iter" | "chars" | "bytes") && a2.is_empty() {
-                        enumerate = true;
-                        src = receiver;
-                    }
-                }
-            }
-        }
-        let mut kind = None;
-        let mut inner = src;
-        loop {
-            match &inner.kind {
-                ast::ExprKind::Unary { op: ast::UnOp::Ref | ast::UnOp::RefMut, expr } => inner = expr,
-                ast::ExprKind::MethodCall { receiver, method, args, .. } if args.is_empty() && matches!(method.name.as_str(), "iter" | "into_iter" | "iter_mut") => {
-                    inner = receiver;
-                    kind = Some("iter");
-                    break;
-                }
-                ast::ExprKind::MethodCall { receiver, method, args, .. } if args.is_empty() && matches!(method.name.as_str(), "chars" | "bytes") => {
-                    inner = receiver;
-                    kind = Some(if method.name == "chars" { "chars" } else { "bytes" });
-                    break;
-                }
-                _ => break,
-            }
-        }
-        let v = self.expr(inner, &Ty::Error);
-        let v = self.autoderef(v, inner.span);
-        let vt = self.shallow(&self.ty_of(&v));
-        let sp = iter.span;
-        let (vec, et) = match (&vt, kind) {
-            (Ty::Vec(et), _) => (v, *et.clone()),
-            (Ty::Array(et, _), _) => (v, *et.clone()),
-            (Ty::Str, Some("chars")) => (self.mk(ExprKind::Intrinsic { op: ir::Intrinsic::StrChars, args: vec![v] }, Ty::vec(Ty::Char), sp), Ty::Char),
-            (Ty::Str, Some("bytes")) => {
-                let u8t = Ty::Int(IntK::U8);
-                (self.mk(ExprKind::Intrinsic { op: ir::Intrinsic::StrBytes, args: vec![v] }, Ty::vec(u8t.clone()), sp), u8t)
-            }
-            (Ty::Map(k, val), _) => {
-                let et = Ty::Tuple(vec![*k.clone(), *val.clone()]);
-                (self.mk(ExprKind::Intrinsic { op: ir::Intrinsic::MapEntries, args: vec![v] }, Ty::vec(et.clone()), sp), et)
-            }
-            (Ty::Set(x), _) => (self.mk(ExprKind::Intrinsic { op: ir::Intrinsic::SetItems, args: vec![v] }, Ty::vec(*x.clone()), sp), *x.clone()),
-            _ => {
-                if enumerate || kind.is_some() {
-                    // Not a collection after all: check the expression as
-                    // written and iterate it.
-                    let it = self.expr(iter, &Ty::Error);
-                    return self.for_iter(label, pat, it, body, span);
-                }
-                return self.for_iter(label, pat, v, body, span);
-            }
-        };
-        self.for_vec(label, pat, vec, et, enumerate, body, span)
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn for_range(&mut self, label: Option<&ast::Ident>, pat: &'a ast::Pattern, lo: &'a ast::Expr, hi: &'a ast::Expr, inclusive: bool, body: &'a ast::Block, span: Span) -> ir::Expr {
-        let a = self.expr(lo, &Ty::Error);
-        let a = self.autoderef(a, lo.span);
-        let t = self.ty_of(&a);
-        let b = self.check_expr(hi, &t);
-        if !self.is_int_like(&t) {
-            let r = self.render(&t);
-            self.err(lo.span, format!("the trait bound `{}: Step` is not satisfied", r));
-        }
-        let id = self.push_loop(label, false);
-        self.push_scope();
-        // A plain immutable, uncaptured loop variable is the counter itself.
-        let direct = match &pat.kind {
-            ast::PatternKind::Ident { name, mutable: false, sub: None, .. } => !self.cx.cell_names.contains(&name.name) || true,
-            ast::PatternKind::Wild => true,
-            _ => false,
-        };
-        let captured = match &pat.kind {
-            ast::PatternKind::Ident { name, .. } => self.cx.cell_names.contains(&name.name),
-            _ => false,
-        };
-        // The counter is written only by the loop's step, so it is not
-        // `mut` for the body (assigning the loop variable is an error).
-        let counter = self.new_local("i", t.clone(), false, false);
-        let (wend, end) = self.temp(b, "end");
-        let init = self.mk(ExprKind::Write { place: Place::Local(LocalId(counter)), value: Box::new(a) }, Ty::Unit, span);
-        let mut pre = Vec::new();
-        if direct && !captured {
-            if let ast::PatternKind::Ident { name, .. } = &pat.kind {
-                self.bind_name(&name.name, counter);
-            }
-        } else {
-            let mut binds = Vec::new();
-            pre = self.lower_irrefutable(pat, counter, &t, &mut binds, "`for` loop binding");
-            for (n, l) in binds {
-                self.bind_name(&n, l);
-            }
-        }
-        let bd = self.block(body, &Ty::Unit);
-        self.pop_scope();
-        self.frame().loops.pop();
-        let body = if pre.is_empty() {
-            bd
-        } else {
-            pre.push(bd);
-            self.mk(ExprKind::Block { stmts: pre, tail: None }, Ty::Unit, span)
-        };
-        let ci = self.read_local(counter, span);
-        let ce = self.read_local(end, span);
-        let cmp = if inclusive { BinOp::Le } else { BinOp::Lt };
-        let cond = self.mk(ExprKind::Binary { op: cmp, lhs: Box::new(ci), rhs: Box::new(ce) }, Ty::Bool, span);
-        let ci = self.read_local(counter, span);
-        let one = self.mk(ExprKind::Const(ir::Const::Int(1)), t.clone(), span);
-        let inc = self.mk(ExprKind::Binary { op: BinOp::Add, lhs: Box::new(ci), rhs: Box::new(one) }, t.clone(), span);
-        let mut step = self.mk(ExprKind::Write { place: Place::Local(LocalId(counter)), value: Box::new(inc) }, Ty::Unit, span);
-        if inclusive {
-            // Stop before incrementing past the end (`0..=u8::MAX`).
-            let ci = self.read_local(counter, span);
-            let ce = self.read_local(end, span);
-            let at_end = self.mk(ExprKind::Binary { op: BinOp::Eq, lhs: Box::new(ci), rhs: Box::new(ce) }, Ty::Bool, span);
-            let brk = self.mk(ExprKind::Break { id, value: None }, Ty::Never, span);
-            step = self.mk(ExprKind::If { cond: Box::new(at_end), then: Box::new(brk), else_: Some(Box::new(step)) }, Ty::Unit, span);
-        }
-        let lp = self.mk(ExprKind::Loop { id, cond: Some(Box::new(cond)), body: Box::new(body), step: Some(Box::new(step)) }, Ty::Unit, span);
-        self.mk(ExprKind::Block { stmts: vec![init, wend, lp], tail: None }, Ty::Unit, span)
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn for_vec(&mut self, label: Option<&ast::Ident>, pat: &'a ast::Pattern, vec: ir::Expr, et: Ty, enumerate: bool, body: &'a ast::Block, span: Span) -> ir::Expr {
-        let vt = self.ty_of(&vec);
-        let is_array = matches!(self.shallow(&vt), Ty::Array(..));
-        let (wv, vl) = self.temp(vec, "vec");
-        let id = self.push_loop(label, false);
-        self.push_scope();
-        let counter = self.new_local("i", Ty::i64(), true, false);
-        let zero = self.int_const(0, span);
-        let init = self.mk(ExprKind::Write { place: Place::Local(LocalId(counter)), value: Box::new(zero) }, Ty::Unit, span);
-        let len = match self.shallow(&vt) {
-            Ty::Array(_, n) => self.int_const(n as i64, span),
-            _ => {
-                let r = self.read_local(vl, span);
-                self.mk(ExprKind::Intrinsic { op: ir::Intrinsic::VecLen, args: vec![r] }, Ty::i64(), span)
-            }
-        };
-        let (wlen, lenl) = self.temp(len, "len");
-        let r = self.read_local(vl, span);
-        let ci = self.read_local(counter, span);
-        let place = if is_array { Place::ArrayElem { arr: Box::new(r), index: Box::new(ci) } } else { Place::VecElem { vec: Box::new(r), index: Box::new(ci) } };
-        let elem = self.mk(ExprKind::Read(place), et.clone(), span);
-        let elem = self.value(elem);
-        let (item, item_ty) = if enumerate {
-            let ci = self.read_local(counter, span);
-            let t = Ty::Tuple(vec![Ty::i64(), et.clone()]);
-            (self.mk(ExprKind::Aggregate(vec![ci, elem]), t.clone(), span), t)
-        } else {
-            (elem, et)
-        };
-        let mut pre = Vec::new();
-        match &pat.kind {
-            ast::PatternKind::Ident { name, mutable, sub: None, .. } if !self.names_unit_item(&name.name) => {
-                let l = self.bind_local(&name.name, item_ty.clone(), *mutable);
-                pre.push(self.init_local(l, item, span));
-                self.bind_name(&name.name, l);
-            }
-            _ => {
-                let (w, tmp) = self.temp(item, "item");
-                pre.push(w);
-                let mut binds = Vec::new();
-                pre.extend(self.lower_irrefutable(pat, tmp, &item_ty, &mut binds, "`for` loop binding"));
-                for (n, l) in binds {
-                    self.bind_name(&n, l);
-                }
-            }
-        }
-        let bd = self.block(body, &Ty::Unit);
-        self.pop_scope();
-        self.frame().loops.pop();
-        pre.push(bd);
-        let body = self.mk(ExprKind::Block { stmts: pre, tail: None }, Ty::Unit, span);
-        let ci = self.read_local(counter, span);
-        let ln = self.read_local(lenl, span);
-        let cond = self.mk(ExprKind::Binary { op: BinOp::Lt, lhs: Box::new(ci), rhs: Box::new(ln) }, Ty::Bool, span);
-        let ci = self.read_local(counter, span);
-        let one = self.int_const(1, span);
-        let inc = self.mk(ExprKind::Binary { op: BinOp::Add, lhs: Box::new(ci), rhs: Box::new(one) }, Ty::i64(), span);
-        let step = self.mk(ExprKind::Write { place: Place::Local(LocalId(counter)), value: Box::new(inc) }, Ty::Unit, span);
-        let lp = self.mk(ExprKind::Loop { id, cond: Some(Box::new(cond)), body: Box::new(body), step: Some(Box::new(step)) }, Ty::Unit, span);
-        self.mk(ExprKind::Block { stmts: vec![wv, init, wlen, lp], tail: None }, Ty::Unit, span)
-    }
-
-    /// Any other iterator: the prelude's `Iter<T>`, driven by `next()`.
-    fn for_iter(&mut self, label: Option<&ast::Ident>, pat: &'a ast::Pattern, it: ir::Expr, body: &'a ast::Block, span: Span) -> ir::Expr {
-        let it = self.autoderef(it, span);
-        let t = self.ty_of(&it);
-        let et = match self.is_adt(&t, "Iter") {
-            Some(a) => a[0].clone(),
-            None => {
-                if !self.shallow(&t).is_error() {
-                    let r = self.render(&t);
-                    self.err(span, format!("`{}` is not an iterator", r));
-                }
-                return self.error_expr(span);
-            }
-        };
-        let (wit, itl) = self.temp(it, "iter");
-        let id = self.push_loop(label, false);
-        self.push_scope();
-        let r = self.read_local(itl, span);
-        let next = self.call_prelude("__iter_next", vec![r], span);
-        let (wn, nl) = self.temp(next, "next");
-        let r = self.read_local(nl, span);
-        let tag = self.mk(ExprKind::EnumTag(Box::new(r)), Ty::i64(), span);
-        let zero = self.int_const(0, span);
-        let is_none = self.mk(ExprKind::Binary { op: BinOp::Eq, lhs: Box::new(tag), rhs: Box::new(zero) }, Ty::Bool, span);
-        let brk = self.mk(ExprKind::Break { id, value: None }, Ty::Never, span);
-        let test = self.mk(ExprKind::If { cond: Box::new(is_none), then: Box::new(brk), else_: None }, Ty::Unit, span);
-        let r = self.read_local(nl, span);
-        let item = self.mk(ExprKind::EnumField { value: Box::new(r), variant: 1, index: 0 }, et.clone(), span);
-        let mut stmts = vec![wn, test];
-        match &pat.kind {
-            ast::PatternKind::Ident { name, mutable, sub: None, .. } if !self.names_unit_item(&name.name) => {
-                let l = self.bind_local(&name.name, et.clone(), *mutable);
-                stmts.push(self.init_local(l, item, span));
-                self.bind_name(&name.name, l);
-            }
-            _ => {
-                let (w, tmp) = self.temp(item, "item");
-                stmts.push(w);
-                let mut binds = Vec::new();
-                stmts.extend(self.lower_irrefutable(pat, tmp, &et, &mut binds, "`for` loop binding"));
-                for (n, l) in binds {
-                    self.bind_name(&n, l);
-                }
-            }
-        }
-        let bd = self.block(body, &Ty::Unit);
-        stmts.push(bd);
-        self.pop_scope();
-        self.frame().loops.pop();
-        let body = self.mk(ExprKind::Block { stmts, tail: None }, Ty::Unit, span);
-        let lp = self.mk(ExprKind::Loop { id, cond: None, body: Box::new(body), step: None }, Ty::Unit, span);
-        self.mk(ExprKind::Block { stmts: vec![wit, lp], tail: None }, Ty::Unit, span)
-    }
 }

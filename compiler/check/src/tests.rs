@@ -35,7 +35,7 @@ fn ok(src: &str) -> ir::Program {
 
 fn errs(src: &str) -> Vec<String> {
     match run(src) {
-        Ok(_) => panic!("expected errors"),
+        Ok(_) => panic!("expected errors from {}", src),
         Err(d) => d.into_iter().map(|d| d.message).collect(),
     }
 }
@@ -174,6 +174,15 @@ fn generic_instances_are_named_and_only_reachable_ones_lowered() {
 }
 
 #[test]
+fn unreachable_functions_are_not_lowered() {
+    let p = ok("fn unused() -> i64 { 1 }\nfn used() -> i64 { 2 }\nfn main() { println!(\"{}\", used()) }");
+    assert!(p.funcs.iter().any(|f| f.name == "used"));
+    assert!(!p.funcs.iter().any(|f| f.name == "unused"));
+    // ...but they are still checked.
+    has_err("fn unused() -> i64 { \"s\" }\nfn main() {}", "mismatched types");
+}
+
+#[test]
 fn aggregates_are_copied_out_of_places() {
     let p = ok("struct P { x: i64 }\nfn main() { let a = P { x: 1 }; let mut b = a; b.x = 2; println!(\"{} {}\", a.x, b.x) }");
     assert!(any_expr(func(&p, "main"), &|e| matches!(e.kind, ir::ExprKind::Copy(_))));
@@ -245,4 +254,45 @@ fn no_panic_on_garbage() {
     for src in ["fn main() { let x = ; }", "fn main() { match 1 { } }", "fn main() { let v = Vec::new(); v.push(v); }", "struct A { a: A }\nfn main() {}", "fn main() { loop {} }", "fn f<T>(x: T) -> T { f(x) }\nfn main() { f(1); }"] {
         let _ = run(src);
     }
+}
+
+#[test]
+fn no_panic_on_programs_with_a_line_deleted() {
+    // Deleting one line of a valid program gives all sorts of broken
+    // programs; none may make the checker panic.
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/programs");
+    let mut files = Vec::new();
+    for d in std::fs::read_dir(root).into_iter().flatten().flatten() {
+        for f in std::fs::read_dir(d.path()).into_iter().flatten().flatten() {
+            if f.path().extension().map(|x| x == "gos").unwrap_or(false) {
+                files.push(f.path());
+            }
+        }
+    }
+    files.sort();
+    let prelude = prelude();
+    let mut panics = Vec::new();
+    for f in files.iter().take(400) {
+        let src = std::fs::read_to_string(f).unwrap_or_default();
+        let lines: Vec<&str> = src.lines().collect();
+        for skip in 0..lines.len() {
+            let mutated: String = lines.iter().enumerate().filter(|(i, _)| *i != skip).map(|(_, l)| format!("{}\n", l)).collect();
+            let prog = match gos_syntax::parse(&mutated) {
+                Ok(p) => p,
+                Err(_) => continue,
+            };
+            let pl = prelude.clone();
+            let r = std::thread::Builder::new()
+                .stack_size(64 << 20)
+                .spawn(move || {
+                    let _ = crate::check_source("fuzz.gos", &mutated, &prog, &pl);
+                })
+                .expect("spawn")
+                .join();
+            if r.is_err() {
+                panics.push(format!("{} without line {}", f.display(), skip + 1));
+            }
+        }
+    }
+    assert!(panics.is_empty(), "checker panicked on: {:#?}", panics);
 }

@@ -53,11 +53,9 @@ pub fn unary(op: UnOp, operand: Expr, lo: usize) -> Expr {
 pub fn call(callee: Expr, args: Vec<Expr>, hi: usize) -> Expr {
     let lo = callee.span.lo as usize;
     match callee.kind {
-        ExprKind::Field { expr: receiver, name } if name.span.hi == callee.span.hi => expr(
-            ExprKind::MethodCall { receiver, method: name, turbofish: Vec::new(), args },
-            lo,
-            hi,
-        ),
+        ExprKind::Field { expr: receiver, name } if name.span.hi == callee.span.hi => {
+            expr(ExprKind::MethodCall { receiver, method: name, turbofish: Vec::new(), args }, lo, hi)
+        }
         kind => expr(ExprKind::Call { callee: Box::new(Expr { kind, span: callee.span }), args }, lo, hi),
     }
 }
@@ -165,7 +163,13 @@ pub fn flatten_use(tree: UseTree, prefix: &[Ident], out: &mut Vec<UseEntry>) {
 /// Classifies the head of a `select` arm, which the grammar parses as an
 /// ordinary expression: `v = rx.recv()`, `rx.recv()`, `tx.send(x)` or
 /// `default`.
-pub fn select_arm(head: Expr, binding: Option<Pattern>, body: Expr, lo: usize, hi: usize) -> Result<SelectArm, ActionError> {
+pub fn select_arm(
+    head: Expr,
+    binding: Option<Pattern>,
+    body: Expr,
+    lo: usize,
+    hi: usize,
+) -> Result<SelectArm, ActionError> {
     let head_span = head.span;
     let bad = || {
         fail(
@@ -245,7 +249,13 @@ pub fn check_visibility(scope: &str, lo: usize, hi: usize) -> Result<(), ActionE
 
 /// `Fn(A) -> R`, `FnMut`, `FnOnce`: the one form of a type written with
 /// parentheses after a name.
-pub fn closure_type(name: &str, params: Vec<TypeExpr>, ret: Option<TypeExpr>, lo: usize, hi: usize) -> Result<TypeExpr, ActionError> {
+pub fn closure_type(
+    name: &str,
+    params: Vec<TypeExpr>,
+    ret: Option<TypeExpr>,
+    lo: usize,
+    hi: usize,
+) -> Result<TypeExpr, ActionError> {
     match name {
         "Fn" | "FnMut" | "FnOnce" => {
             Ok(TypeExpr { kind: TypeExprKind::Closure { params, ret: ret.map(Box::new) }, span: sp(lo, hi) })

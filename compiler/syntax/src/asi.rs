@@ -12,7 +12,12 @@
 //! empty span at the end of the line, which is how error messages tell them
 //! apart ("found end of line").
 //!
-//! The adapter also does two other jobs that need the delimiter stack:
+//! The adapter also does three other jobs that need the delimiter stack:
+//! - It checks that delimiters balance ("mismatched closing delimiter",
+//!   "unexpected closing delimiter", "this file contains an unclosed
+//!   delimiter"), as rustc's token-tree pass does, before any parsing: an
+//!   unbalanced file gets one precise error instead of a confused parse,
+//!   and the parser's statement recovery can rely on balanced input.
 //! - It folds `#[name(...)]` and `#![name(...)]` into one `Attr` token,
 //!   skipping the contents, so that the grammar need not describe token
 //!   trees and an attribute's closing `]` does not end a "line".
@@ -165,6 +170,8 @@ struct Inserter<'a> {
     levels: Vec<Level>,
     /// The sum of `ops + angles` over `levels`.
     pending: usize,
+    /// Where each open delimiter above the file level starts.
+    open_at: Vec<usize>,
 }
 
 impl Inserter<'_> {
@@ -176,10 +183,11 @@ impl Inserter<'_> {
     }
 
     fn maybe_insert_semicolon(&mut self, next_lo: usize, next: &Token) {
-        let Some((_, prev, prev_hi)) = self.out.last() else { return };
+        let Some((_, prev, prev_hi)) = self.out.last() else {
+            return;
+        };
         let prev_hi = *prev_hi;
-        let innermost_is_brace =
-            matches!(self.levels.last(), Some(Level { opener: Token::LBrace | Token::Semi, .. }));
+        let innermost_is_brace = matches!(self.levels.last(), Some(Level { opener: Token::LBrace | Token::Semi, .. }));
         if ends_statement(prev)
             && innermost_is_brace
             && !continues_line(next)
@@ -207,12 +215,27 @@ impl Inserter<'_> {
             Token::Comma => self.separate(false),
             Token::Semi => self.separate(true),
             Token::RParen | Token::RBracket | Token::RBrace => {
-                // A stray closer at file level is left for the parser to
-                // report; the file level itself is never popped.
-                if self.levels.len() > 1 {
-                    let level = self.levels.pop().expect("checked above");
-                    self.pending -= level.ops + level.angles;
+                // Delimiters must balance, as in rustc's token-tree pass;
+                // the parser's recovery relies on it.
+                let error = |what: &str| SyntaxError {
+                    span: Span::new(lo, hi),
+                    message: format!("{what} closing delimiter: `{}`", token.spelling()),
+                };
+                if self.levels.len() == 1 {
+                    return Err(error("unexpected"));
                 }
+                let level = self.levels.pop().expect("checked above");
+                self.open_at.pop();
+                let matches = matches!(
+                    (&level.opener, token),
+                    (Token::LParen, Token::RParen)
+                        | (Token::LBracket, Token::RBracket)
+                        | (Token::LBrace, Token::RBrace)
+                );
+                if !matches {
+                    return Err(error("mismatched"));
+                }
+                self.pending -= level.ops + level.angles;
             }
             Token::Gt | Token::GtJoint => {
                 let level = self.levels.last_mut().expect("the file level is never popped");
@@ -241,6 +264,7 @@ impl Inserter<'_> {
                 return Err(too_deep());
             }
             self.levels.push(Level { opener: token.clone(), ops: 0, angles: 0 });
+            self.open_at.push(lo);
         }
         Ok(())
     }
@@ -257,6 +281,7 @@ pub fn insert_semicolons(src: &str, tokens: impl IntoIterator<Item = Spanned>) -
         // The file level behaves like the inside of a `{`; `Semi` marks it.
         levels: vec![Level { opener: Token::Semi, ops: 0, angles: 0 }],
         pending: 0,
+        open_at: Vec::new(),
     };
     let mut errors = Vec::new();
     let mut iter = tokens.into_iter().peekable();
@@ -285,6 +310,15 @@ pub fn insert_semicolons(src: &str, tokens: impl IntoIterator<Item = Spanned>) -
             errors.push(err);
             return (inserter.out, errors);
         }
+    }
+    if let Some(level) = inserter.levels.get(1) {
+        // Report the outermost unclosed delimiter: the inner ones usually
+        // belong to it.
+        let at = inserter.open_at[0];
+        errors.push(SyntaxError {
+            span: Span::new(at, at + 1),
+            message: format!("this file contains an unclosed delimiter `{}`", level.opener.spelling()),
+        });
     }
     (inserter.out, errors)
 }
@@ -433,6 +467,14 @@ mod tests {
         assert_eq!(show("#[derive(Debug, Clone)]\nstruct P"), "#[derive] struct P");
         assert_eq!(show("#![allow(dead_code)]\n#[rustfmt::skip] fn f() {}"), "#![allow] #[rustfmt::skip] fn f ( ) { }");
         assert_eq!(nesting_error("#[derive(Debug"), Some("unterminated attribute".into()));
+    }
+
+    #[test]
+    fn delimiters_must_balance() {
+        assert_eq!(nesting_error("f(a]").as_deref(), Some("mismatched closing delimiter: `]`"));
+        assert_eq!(nesting_error("f(a) }").as_deref(), Some("unexpected closing delimiter: `}`"));
+        assert_eq!(nesting_error("fn f() { g(").as_deref(), Some("this file contains an unclosed delimiter `{`"));
+        assert_eq!(nesting_error("{ [ ( ) ] }"), None);
     }
 
     #[test]

@@ -72,8 +72,6 @@ impl LexError {
 
 #[derive(Logos, Clone, Debug, PartialEq)]
 #[logos(error(LexError, LexError::unknown))]
-#[logos(skip r"[ \t\r\n\f]+")]
-#[logos(skip(r"//[^\n]*", allow_greedy = true))]
 pub enum Token {
     // Keywords of LANGUAGE.md section 1.
     #[token("fn")]
@@ -171,6 +169,14 @@ pub enum Token {
     StringStart,
     #[regex("r#*\"", lex_raw_string)]
     RawStringStart,
+    /// Whitespace and comments are tokens that `Lexed` drops, rather than
+    /// `logos` skips: logos 0.16 handles a skip by recursing into itself,
+    /// so a file with tens of thousands of comment lines in a row would
+    /// overflow the stack.
+    #[regex(r"[ \t\r\n\f]+")]
+    Whitespace,
+    #[regex(r"//[^\n]*", allow_greedy = true)]
+    LineComment,
     #[token("/*", lex_block_comment)]
     BlockComment,
 
@@ -409,8 +415,8 @@ impl Token {
             Byte(_) => "byte literal",
             Str(_) => "string literal",
             Attr(_) | InnerAttr(_) => "attribute",
-            NumberStart | QuoteStart | ByteStart | StringStart | RawStringStart
-            | BlockComment => "token",
+            NumberStart | QuoteStart | ByteStart | StringStart | RawStringStart | BlockComment => "token",
+            Whitespace | LineComment => "whitespace",
         }
     }
 }
@@ -449,6 +455,7 @@ impl<'src> Lexed<'src> {
 
     fn accept(&mut self, token: Token, lo: usize, hi: usize) {
         match token {
+            Token::Whitespace | Token::LineComment | Token::BlockComment => {}
             Token::Float(lit) if self.follows_dot() && is_plain_fraction(&lit) => {
                 split_tuple_fields(&mut self.queue, &lit.text, lo);
             }
@@ -581,9 +588,8 @@ mod tests {
         assert_eq!(
             toks("|> ..= :: -> => += -= *= /= %= ^= &= |= <<= >>= == != <= >= && || << >> # ! ? @"),
             vec![
-                Pipe, DotDotEq, PathSep, Arrow, FatArrow, PlusEq, MinusEq, StarEq, SlashEq, PercentEq,
-                CaretEq, AmpEq, OrEq, ShlEq, ShrEq, EqEq, Ne, Le, Ge, AndAnd, OrOr, Shl, GtJoint, Gt, Hash,
-                Bang, Question, At
+                Pipe, DotDotEq, PathSep, Arrow, FatArrow, PlusEq, MinusEq, StarEq, SlashEq, PercentEq, CaretEq, AmpEq,
+                OrEq, ShlEq, ShrEq, EqEq, Ne, Le, Ge, AndAnd, OrOr, Shl, GtJoint, Gt, Hash, Bang, Question, At
             ]
         );
     }

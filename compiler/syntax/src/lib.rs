@@ -2,12 +2,17 @@
 //! adapter (`asi`), and the lalrpop parser (`grammar.lalrpop`, driven by
 //! `parser`, with AST-building helpers in `actions`).
 //!
+//! The pipeline streams: the lexer hands tokens to the adapter one at a
+//! time, and the adapter stops at the first nesting or delimiter error, so
+//! a hostile file is rejected without being held as tokens. The parser
+//! reports up to one error per statement (see `parser` for the recovery).
+//!
 //! The front end never panics and never overflows its stack: every input
 //! gives a program or a list of errors with spans. Nesting is bounded by
 //! the adapter before the parser builds anything deep, the parser itself is
 //! table driven (no recursion), and every stage is linear in the input.
 
-pub mod actions;
+mod actions;
 pub mod asi;
 pub mod ast;
 pub mod lexer;
@@ -56,11 +61,11 @@ pub fn tokens(src: &str) -> Result<Vec<lexer::Spanned>, Vec<SyntaxError>> {
     }
     let mut lexed = lexer::Lexed::new(src);
     let (tokens, adapter_errors) = asi::insert_semicolons(src, &mut lexed);
-    let mut errors = lexed.errors;
-    if errors.is_empty() && adapter_errors.is_empty() {
-        return Ok(tokens);
+    // An unterminated string or comment swallows the rest of the file, so
+    // delimiter errors after a lexical error are noise.
+    match (lexed.errors.is_empty(), adapter_errors.is_empty()) {
+        (true, true) => Ok(tokens),
+        (true, false) => Err(adapter_errors),
+        (false, _) => Err(lexed.errors),
     }
-    errors.extend(adapter_errors);
-    errors.sort_by_key(|e| (e.span.lo, e.span.hi));
-    Err(errors)
 }

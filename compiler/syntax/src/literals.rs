@@ -10,7 +10,7 @@
 //! in its length, and lets an error inside a literal (a bad escape) be
 //! reported at the escape while the lexer still resumes after the literal.
 
-use logos::{Lexer, Skip};
+use logos::Lexer;
 
 use crate::lexer::{FloatLit, IntLit, LexError, Token};
 
@@ -27,8 +27,7 @@ fn ident_len(s: &str) -> usize {
     s.find(|c: char| !is_ident_continue(c)).unwrap_or(s.len())
 }
 
-const INT_SUFFIXES: &[&str] =
-    &["i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16", "u32", "u64", "u128", "usize"];
+const INT_SUFFIXES: &[&str] = &["i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16", "u32", "u64", "u128", "usize"];
 
 /// Finishes a number whose first digit `lex` has matched.
 pub(crate) fn lex_number(lex: &mut Lexer<Token>) -> Result<Token, LexError> {
@@ -72,9 +71,8 @@ pub(crate) fn lex_number(lex: &mut Lexer<Token>) -> Result<Token, LexError> {
     if matches!(eb.first(), Some(b'e' | b'E')) {
         let sign = usize::from(matches!(eb.get(1), Some(b'+' | b'-')));
         let digits_at = 1 + sign;
-        let digits = exp[digits_at..]
-            .find(|c: char| !(c.is_ascii_digit() || c == '_'))
-            .unwrap_or(exp.len() - digits_at);
+        let digits =
+            exp[digits_at..].find(|c: char| !(c.is_ascii_digit() || c == '_')).unwrap_or(exp.len() - digits_at);
         if exp[digits_at..digits_at + digits].bytes().any(|c| c.is_ascii_digit()) {
             is_float = true;
             len += digits_at + digits;
@@ -90,9 +88,7 @@ pub(crate) fn lex_number(lex: &mut Lexer<Token>) -> Result<Token, LexError> {
     let suffix = (!suffix.is_empty()).then(|| suffix.to_string());
     let text: String = body.chars().filter(|&c| c != '_').collect();
     match suffix.as_deref() {
-        None | Some("f32" | "f64") if is_float || suffix.is_some() => {
-            Ok(Token::Float(FloatLit { text, suffix }))
-        }
+        None | Some("f32" | "f64") if is_float || suffix.is_some() => Ok(Token::Float(FloatLit { text, suffix })),
         Some(s) if is_float => Err(LexError::at(
             format!("invalid suffix `{s}` for float literal"),
             start + 1 + len,
@@ -115,9 +111,7 @@ pub(crate) fn lex_number(lex: &mut Lexer<Token>) -> Result<Token, LexError> {
 /// digit is read, so that `0b102` reports its bad digit.
 fn lex_radix_number(lex: &mut Lexer<Token>, radix: u32, start: usize) -> Result<Token, LexError> {
     let rest = &lex.remainder()[1..];
-    let is_digit = |c: char| {
-        c == '_' || if radix == 16 { c.is_ascii_hexdigit() } else { c.is_ascii_digit() }
-    };
+    let is_digit = |c: char| c == '_' || if radix == 16 { c.is_ascii_hexdigit() } else { c.is_ascii_digit() };
     let digits_len = rest.find(|c: char| !is_digit(c)).unwrap_or(rest.len());
     let digits = &rest[..digits_len];
     let suffix_len = ident_len(&rest[digits_len..]);
@@ -205,8 +199,7 @@ fn read_escape(s: &str, in_string: bool) -> (Result<Escaped, (String, usize, usi
             if !s[2..].starts_with('{') {
                 return (Err(("incorrect unicode escape sequence: expected `{`".to_string(), 0, 2)), 2);
             }
-            let Some(close) = s[3..].find(['}', '"', '\'', '\n']).filter(|&i| s[3 + i..].starts_with('}'))
-            else {
+            let Some(close) = s[3..].find(['}', '"', '\'', '\n']).filter(|&i| s[3 + i..].starts_with('}')) else {
                 return (Err(("unterminated unicode escape: expected `}`".to_string(), 0, 3)), 3);
             };
             let used = 3 + close + 1;
@@ -216,7 +209,9 @@ fn read_escape(s: &str, in_string: bool) -> (Result<Escaped, (String, usize, usi
             }
             match u32::from_str_radix(&digits, 16).ok().map(char::from_u32) {
                 Some(Some(ch)) => (Ok(Escaped::Char(ch)), used),
-                Some(None) => (Err(("invalid unicode character escape: not a valid scalar value".to_string(), 0, used)), used),
+                Some(None) => {
+                    (Err(("invalid unicode character escape: not a valid scalar value".to_string(), 0, used)), used)
+                }
                 None => (Err(("invalid character in unicode escape".to_string(), 0, used)), used),
             }
         }
@@ -365,8 +360,8 @@ pub(crate) fn lex_byte(lex: &mut Lexer<Token>) -> Result<Token, LexError> {
     Ok(Token::Byte(ch as u8))
 }
 
-/// `/* ... */` with nesting, skipped like whitespace.
-pub(crate) fn lex_block_comment(lex: &mut Lexer<Token>) -> Result<Skip, LexError> {
+/// `/* ... */` with nesting; the comment token is dropped like whitespace.
+pub(crate) fn lex_block_comment(lex: &mut Lexer<Token>) -> Result<(), LexError> {
     let start = lex.span().start;
     let bytes = lex.remainder().as_bytes();
     let mut depth = 1usize;
@@ -382,7 +377,7 @@ pub(crate) fn lex_block_comment(lex: &mut Lexer<Token>) -> Result<Skip, LexError
                 i += 2;
                 if depth == 0 {
                     lex.bump(i);
-                    return Ok(Skip);
+                    return Ok(());
                 }
             }
             _ => i += 1,
@@ -444,13 +439,10 @@ mod tests {
 
     #[test]
     fn floats() {
-        assert_eq!(toks("1.5 1e9 2.5e-3 4.8e+00 1_0.2_5"), vec![
-            float("1.5"),
-            float("1e9"),
-            float("2.5e-3"),
-            float("4.8e+00"),
-            float("10.25")
-        ]);
+        assert_eq!(
+            toks("1.5 1e9 2.5e-3 4.8e+00 1_0.2_5"),
+            vec![float("1.5"), float("1e9"), float("2.5e-3"), float("4.8e+00"), float("10.25")]
+        );
         assert_eq!(
             toks("1.5f32 2f64"),
             vec![
@@ -463,12 +455,10 @@ mod tests {
 
     #[test]
     fn chars_labels_and_bytes() {
-        assert_eq!(toks(r"'a' '\n' '\u{1F600}' '\''"), vec![
-            Token::Char('a'),
-            Token::Char('\n'),
-            Token::Char('😀'),
-            Token::Char('\'')
-        ]);
+        assert_eq!(
+            toks(r"'a' '\n' '\u{1F600}' '\''"),
+            vec![Token::Char('a'), Token::Char('\n'), Token::Char('😀'), Token::Char('\'')]
+        );
         assert_eq!(toks("'outer: loop"), vec![Token::Label("outer".into()), Token::Colon, Token::Loop]);
         assert_eq!(toks("break 'a"), vec![Token::Break, Token::Label("a".into())]);
         assert_eq!(toks("'a'..='z'"), vec![Token::Char('a'), Token::DotDotEq, Token::Char('z')]);
@@ -491,10 +481,10 @@ mod tests {
         assert_eq!(toks(r#""a\n\t\r\\\"\0\'\u{e9}""#), vec![Token::Str("a\n\t\r\\\"\0'é".into())]);
         assert_eq!(toks("\"two\nlines\""), vec![Token::Str("two\nlines".into())]);
         assert_eq!(toks("\"joined \\\n    here\""), vec![Token::Str("joined here".into())]);
-        assert_eq!(toks(r#####"r"raw\n" r#"has "quotes""#"#####), vec![
-            Token::Str("raw\\n".into()),
-            Token::Str("has \"quotes\"".into())
-        ]);
+        assert_eq!(
+            toks(r#####"r"raw\n" r#"has "quotes""#"#####),
+            vec![Token::Str("raw\\n".into()), Token::Str("has \"quotes\"".into())]
+        );
     }
 
     #[test]
@@ -511,11 +501,10 @@ mod tests {
 
     #[test]
     fn comments_nest() {
-        assert_eq!(toks("a /* x /* y */ z */ b // c\nd"), vec![
-            Token::Ident("a".into()),
-            Token::Ident("b".into()),
-            Token::Ident("d".into())
-        ]);
+        assert_eq!(
+            toks("a /* x /* y */ z */ b // c\nd"),
+            vec![Token::Ident("a".into()), Token::Ident("b".into()), Token::Ident("d".into())]
+        );
         assert_eq!(err("/* /* */"), "unterminated block comment");
     }
 }

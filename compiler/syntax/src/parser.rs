@@ -31,11 +31,20 @@ use crate::SyntaxError;
 /// and past a few dozen a reader fixes the first ones and tries again.
 const MAX_ERRORS: usize = 32;
 
+/// How many tokens recovery may parse again, as a multiple of the file's
+/// tokens. Reparsing an item after each of its errors could otherwise be
+/// quadratic in a giant function with many errors; with the bound, the
+/// whole parse stays linear, and only the last errors of such a file go
+/// unreported.
+const REPARSE_FACTOR: usize = 4;
+
 /// Parses an adapted token stream (see `asi::insert_semicolons`).
 pub fn parse_tokens(mut tokens: Vec<Spanned>) -> Result<Program, Vec<SyntaxError>> {
     let parser = ProgramParser::new();
     let mut errors = Vec::new();
     let mut start = 0;
+    let budget = REPARSE_FACTOR * tokens.len() + 10_000;
+    let mut parsed = 0usize;
     loop {
         let stream = tokens[start..].iter().cloned().map(Ok::<Spanned, SyntaxError>);
         match parser.parse(stream) {
@@ -50,6 +59,10 @@ pub fn parse_tokens(mut tokens: Vec<Spanned>) -> Result<Program, Vec<SyntaxError
                 }
                 // The first token at or after the error's position.
                 let index = tokens.partition_point(|(lo, _, _)| *lo < at);
+                parsed += index.saturating_sub(start) + 1;
+                if parsed > budget {
+                    break;
+                }
                 let item = item_start_before(&tokens, start, index);
                 if let Some(range) = statement_around(&tokens, item, index) {
                     tokens.drain(range);
@@ -245,9 +258,8 @@ fn found_name(lo: usize, token: &Token, hi: usize) -> String {
 /// alternatives when there are others, as rustc does ("expected one of `,`
 /// or `)`" rather than every operator that could follow).
 const OPERATORS: &[&str] = &[
-    ".", "?", "+", "-", "*", "/", "%", "^", "&", "|", "&&", "||", "<<", ">>", "<", ">", "<=", ">=", "==",
-    "!=", "=", "+=", "-=", "*=", "/=", "%=", "^=", "&=", "|=", "<<=", ">>=", "as", "..", "..=", "|>", "[", "(",
-    "::", "...",
+    ".", "?", "+", "-", "*", "/", "%", "^", "&", "|", "&&", "||", "<<", ">>", "<", ">", "<=", ">=", "==", "!=", "=",
+    "+=", "-=", "*=", "/=", "%=", "^=", "&=", "|=", "<<=", ">>=", "as", "..", "..=", "|>", "[", "(", "::", "...",
 ];
 
 /// Terminals that can only begin an expression; when they are expected the
@@ -270,6 +282,10 @@ fn expected_message(expected: &[String], at_line_end: bool, found: &str) -> Stri
             [a, b] => format!("expected one of {a} or {b}, found {found}"),
             _ => unreachable!("at most two names"),
         };
+    }
+    // Patterns may start with a literal too, but only they with `_`.
+    if raw.contains(&"_") && raw.contains(&"int") {
+        return format!("expected pattern, found {found}");
     }
     if raw.iter().any(|r| EXPRESSION_STARTS.contains(r)) {
         return format!("expected expression, found {found}");

@@ -50,9 +50,29 @@ fn items_have_their_parts() {
     assert_eq!(
         names,
         [
-            "use 2", "use 3", "use 2", "use 1", "const N", "const TAU", "const COUNTER", "struct Point",
-            "struct Pair", "struct Unit", "struct Stack", "enum Shape", "trait Area", "impl true", "impl false",
-            "impl false", "fn __len", "fn __panic", "fn apply", "fn make_adder", "fn boxed", "fn table", "fn pats",
+            "use 2",
+            "use 3",
+            "use 2",
+            "use 1",
+            "const N",
+            "const TAU",
+            "const COUNTER",
+            "struct Point",
+            "struct Pair",
+            "struct Unit",
+            "struct Stack",
+            "enum Shape",
+            "trait Area",
+            "impl true",
+            "impl false",
+            "impl false",
+            "fn __len",
+            "fn __panic",
+            "fn apply",
+            "fn make_adder",
+            "fn boxed",
+            "fn table",
+            "fn pats",
             "fn main"
         ]
     );
@@ -250,7 +270,11 @@ fn use_trees_flatten() {
         let ItemKind::Use(u) = &item.kind else { panic!() };
         for e in &u.entries {
             let path: Vec<&str> = e.path.iter().map(|i| i.name.as_str()).collect();
-            all.push(format!("{}{}", path.join("::"), e.alias.as_ref().map(|a| format!(" as {}", a.name)).unwrap_or_default()));
+            all.push(format!(
+                "{}{}",
+                path.join("::"),
+                e.alias.as_ref().map(|a| format!(" as {}", a.name)).unwrap_or_default()
+            ));
         }
     }
     assert_eq!(all, ["std::sync::channel", "std::sync::WaitGroup as WG", "std::io", "std::io::Write", "std::time"]);
@@ -293,7 +317,9 @@ fn block_like_statements_need_no_semicolon() {
         .stmts
         .iter()
         .map(|s| match &s.kind {
-            StmtKind::Expr { expr, semi } => format!("{}{}", sexp(expr), if *semi { ";" } else { "" }),
+            StmtKind::Expr { expr, semi } => {
+                format!("{}{}", sexp(expr), if *semi { ";" } else { "" })
+            }
             _ => "other".into(),
         })
         .collect();
@@ -308,7 +334,9 @@ fn block_like_statements_need_no_semicolon() {
 
 #[test]
 fn statements_and_nested_items() {
-    let b = stmts_of("fn f() {\n fn g() -> i64 { 1 }\n struct P { x: i64 }\n let p = P { x: g() }\n let q; let r: i64\n p.x }");
+    let b = stmts_of(
+        "fn f() {\n fn g() -> i64 { 1 }\n struct P { x: i64 }\n let p = P { x: g() }\n let q; let r: i64\n p.x }",
+    );
     assert_eq!(b.stmts.len(), 5);
     assert!(matches!(b.stmts[0].kind, StmtKind::Item(_)));
     assert!(matches!(b.stmts[1].kind, StmtKind::Item(_)));

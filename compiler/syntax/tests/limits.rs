@@ -71,6 +71,28 @@ fn pathological_literals_lex_in_linear_time() {
 }
 
 #[test]
+fn long_runs_of_comments_and_whitespace() {
+    on_small_stack(|| {
+        let comments = format!("fn main() {{\n{}}}", "    // expect: a line of output\n".repeat(100_000));
+        parse(&comments).expect("comments");
+        let blocks = format!("fn main() {{ {} }}", "/* c */ \n".repeat(100_000));
+        parse(&blocks).expect("block comments");
+        let errors = parse(&"~ ".repeat(100_000)).expect_err("unknown characters");
+        assert_eq!(errors.len(), 100_000);
+    });
+}
+
+#[test]
+fn error_recovery_stays_linear_in_one_giant_function() {
+    let start = Instant::now();
+    let good = "    x = a + b\n".repeat(50_000);
+    let bad = "    let = 1\n".repeat(100);
+    let errors = parse(&format!("fn f() {{\n{good}{bad}}}")).expect_err("errors");
+    assert!(!errors.is_empty() && errors.len() <= 32);
+    assert!(start.elapsed() < Duration::from_secs(20), "took {:?}", start.elapsed());
+}
+
+#[test]
 fn long_flat_programs_parse() {
     let stmts = "    x = -a + b * c\n".repeat(20_000);
     parse(&format!("fn f() {{\n{stmts}}}")).expect("many statements");

@@ -1,30 +1,143 @@
-//! Property tests: no input makes the front end panic. Two generators:
+//! Property tests: no input makes the front end panic. Three generators:
 //! soups of tokens from the language's own vocabulary (which reach deep
-//! into the grammar, unlike random bytes), and random byte-level mutations
-//! of valid programs (which reach the lexer's error paths). Each property
-//! only asks that `parse` returns, `Ok` or `Err`; a panic fails the test.
-//! The case counts keep the whole file at about ten seconds in release.
+//! into the grammar, unlike random bytes), the same with balanced
+//! delimiters (which get past the adapter's delimiter check into the
+//! parser and its statement recovery), and random byte-level mutations of
+//! valid programs (which reach the lexer's error paths). Each property only
+//! asks that `parse` returns, `Ok` or `Err`; a panic fails the test. The
+//! case counts keep the whole file at about ten seconds in release.
 
 use proptest::prelude::*;
 
 const VOCABULARY: &[&str] = &[
-    "fn", "let", "mut", "const", "static", "struct", "enum", "trait", "impl", "for", "in", "while", "loop",
-    "if", "else", "match", "return", "break", "continue", "go", "defer", "select", "use", "pub", "as",
-    "move", "self", "Self", "true", "false", "_", "x", "y", "Vec", "i64", "Some", "None", "default", "ref",
-    "dyn", "Fn", "main", "'a", "0", "1", "42u8", "1.5", "1e3", "'c'", "b'x'", "\"s\"", "r#\"raw\"#", "(",
-    ")", "[", "]", "{", "}", ",", ";", ":", "::", ".", "..", "..=", "->", "=>", "|>", "#", "#[derive(Debug)]",
-    "@", "?", "+", "-", "*", "/", "%", "^", "!", "&", "|", "&&", "||", "<<", ">>", "=", "==", "!=", "<",
-    ">", "<=", ">=", "+=", "-=", ">>=", "println!", "vec!", "\n", " ", "/* c */", "// c\n",
+    "fn",
+    "let",
+    "mut",
+    "const",
+    "static",
+    "struct",
+    "enum",
+    "trait",
+    "impl",
+    "for",
+    "in",
+    "while",
+    "loop",
+    "if",
+    "else",
+    "match",
+    "return",
+    "break",
+    "continue",
+    "go",
+    "defer",
+    "select",
+    "use",
+    "pub",
+    "as",
+    "move",
+    "self",
+    "Self",
+    "true",
+    "false",
+    "_",
+    "x",
+    "y",
+    "Vec",
+    "i64",
+    "Some",
+    "None",
+    "default",
+    "ref",
+    "dyn",
+    "Fn",
+    "main",
+    "'a",
+    "0",
+    "1",
+    "42u8",
+    "1.5",
+    "1e3",
+    "'c'",
+    "b'x'",
+    "\"s\"",
+    "r#\"raw\"#",
+    "(",
+    ")",
+    "[",
+    "]",
+    "{",
+    "}",
+    ",",
+    ";",
+    ":",
+    "::",
+    ".",
+    "..",
+    "..=",
+    "->",
+    "=>",
+    "|>",
+    "#",
+    "#[derive(Debug)]",
+    "@",
+    "?",
+    "+",
+    "-",
+    "*",
+    "/",
+    "%",
+    "^",
+    "!",
+    "&",
+    "|",
+    "&&",
+    "||",
+    "<<",
+    ">>",
+    "=",
+    "==",
+    "!=",
+    "<",
+    ">",
+    "<=",
+    ">=",
+    "+=",
+    "-=",
+    ">>=",
+    "println!",
+    "vec!",
+    "\n",
+    " ",
+    "/* c */",
+    "// c\n",
 ];
 
-const PROGRAMS: &[&str] = &[
-    include_str!("programs/items.gos"),
-    include_str!("programs/exprs.gos"),
-    include_str!("programs/asi.gos"),
-];
+const PROGRAMS: &[&str] =
+    &[include_str!("programs/items.gos"), include_str!("programs/exprs.gos"), include_str!("programs/asi.gos")];
 
 fn soup() -> impl Strategy<Value = String> {
     prop::collection::vec(prop::sample::select(VOCABULARY), 0..120).prop_map(|words| words.join(" "))
+}
+
+/// Words without delimiters, for balanced soups.
+fn leaf() -> impl Strategy<Value = String> {
+    let leaves: Vec<&'static str> =
+        VOCABULARY.iter().copied().filter(|w| !w.contains(['(', ')', '[', ']', '{', '}'])).collect();
+    prop::sample::select(leaves).prop_map(str::to_string)
+}
+
+/// Soups whose delimiters balance, so that they get past the adapter's
+/// delimiter check and exercise the parser and its statement recovery.
+fn balanced_soup() -> impl Strategy<Value = String> {
+    leaf().prop_recursive(4, 160, 12, |inner| {
+        (prop::sample::select(&[("(", ")"), ("[", "]"), ("{", "}")][..]), prop::collection::vec(inner, 0..12))
+            .prop_map(|((open, close), parts)| format!("{open} {} {close}", parts.join(" ")))
+    })
+}
+
+fn balanced_soups() -> impl Strategy<Value = String> {
+    prop::collection::vec(balanced_soup(), 0..12).prop_map(|parts| parts.join(" "))
 }
 
 /// Byte-level edits: delete, duplicate, or replace a range, or insert a
@@ -95,10 +208,15 @@ proptest! {
     fn token_soups_inside_a_function_never_panic(body in soup()) {
         let _ = gos_syntax::parse(&format!("fn main() {{\n{body}\n}}"));
     }
+
+    #[test]
+    fn balanced_soups_inside_a_function_never_panic(body in balanced_soups()) {
+        let _ = gos_syntax::parse(&format!("fn main() {{\n{body}\n}}"));
+    }
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 5_000, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 8_000, ..ProptestConfig::default() })]
 
     #[test]
     fn mutated_programs_never_panic(which in 0..PROGRAMS.len(), edits in prop::collection::vec(edit(), 1..6)) {

@@ -216,5 +216,66 @@ pub enum Intrinsic {
     IntAbs,
     /// (x: int, e: u32) -> int: wrapping power.
     IntPow,
-}
 
+    // ---- concurrency (LANGUAGE.md §7; implemented in gos-runtime::sched and friends) ----
+    /// (capacity: i64) -> (Sender<T>, Receiver<T>): a new channel; both
+    /// handles are the same channel object. Capacity 0 is unbuffered.
+    ChanNew,
+    /// (tx, v) -> (): blocks while full; panics "send on closed channel".
+    ChanSend,
+    /// (rx) -> Option<T>: blocks until a value or close-and-drained (None).
+    ChanRecv,
+    /// (rx) -> Option<T>: never blocks; None when nothing is ready.
+    ChanTryRecv,
+    /// (tx) -> (); closing twice panics "close of closed channel".
+    ChanClose,
+    /// (rx) -> bool: closed and drained.
+    ChanIsClosed,
+    /// (has_default: bool, n: i64, then n triples (kind: i64 0=recv 1=send,
+    /// channel, value-or-0)) -> i64: the index of the arm taken (among the n),
+    /// or -1 for `default`. Chooses uniformly at random among ready arms;
+    /// blocks (releasing its proc token) when none is ready and there is no
+    /// default. A taken receive arm leaves its `Option<T>` result in the
+    /// calling thread's select slot for `SelectRecvValue`.
+    Select,
+    /// () -> Option<T>: the value received by the last `Select` on this
+    /// thread (the result type says which `T`).
+    SelectRecvValue,
+    /// () -> WaitGroup
+    WaitGroupNew,
+    /// (wg, n: i64) -> (); a negative counter panics "sync: negative WaitGroup counter".
+    WaitGroupAdd,
+    /// (wg) -> ()
+    WaitGroupDone,
+    /// (wg) -> (): blocks until the counter is zero.
+    WaitGroupWait,
+    /// () -> Mutex
+    MutexNew,
+    /// (m) -> ()
+    MutexLock,
+    /// (m) -> (); unlocking an unlocked mutex is a fatal error, as in Go.
+    MutexUnlock,
+    /// (v: i64) -> AtomicI64
+    AtomicNew,
+    /// (a) -> i64
+    AtomicLoad,
+    /// (a, v) -> ()
+    AtomicStore,
+    /// (a, delta) -> i64 (the previous value)
+    AtomicFetchAdd,
+    /// (a, current, new) -> Result<i64, i64>
+    AtomicCompareExchange,
+    /// (len: i64) -> I64Vec, zeroed
+    I64VecNew,
+    /// (v) -> i64
+    I64VecLen,
+    /// (v, i) -> i64; bounds-checked
+    I64VecGet,
+    /// (v, i, x) -> (); bounds-checked
+    I64VecSet,
+    /// (v, start, count) -> (): appends the low byte of each element to the
+    /// stdout buffer in one bulk copy.
+    I64VecWriteBytesToStdout,
+    /// () -> i64: live goroutines, `main` included.
+    NumGoroutine,
+}

@@ -12,11 +12,13 @@
 //! Rust's words (`unwrap`, parse errors, `insert`/`remove` indices).
 //!
 //! The areas live in submodules: `text` (strings, chars, parsing), `math`,
-//! `os` (process, output, time, stdin); collections dispatch straight to
+//! `os` (process, output, time, stdin), `conc` (channels, select, sync
+//! objects, goroutines); collections dispatch straight to
 //! `vec` and `map`. Hot operations are also exported as plain functions
 //! (`vec_get`, `map_get`, `str_concat` …) that a VM may call directly
 //! instead of going through this dispatch.
 
+mod conc;
 mod math;
 mod os;
 mod text;
@@ -297,6 +299,34 @@ pub unsafe fn call_intrinsic(op: Intrinsic, args: &[u64], arg_tys: &[TypeId], re
         | I::FromBits
         | I::IntAbs
         | I::IntPow => math::call(op, args, arg_tys, ret),
+
+        // ---- concurrency (`sched`, `chan`, `sync`) ----
+        I::ChanNew
+        | I::ChanSend
+        | I::ChanRecv
+        | I::ChanTryRecv
+        | I::ChanClose
+        | I::ChanIsClosed
+        | I::Select
+        | I::SelectRecvValue
+        | I::WaitGroupNew
+        | I::WaitGroupAdd
+        | I::WaitGroupDone
+        | I::WaitGroupWait
+        | I::MutexNew
+        | I::MutexLock
+        | I::MutexUnlock
+        | I::AtomicNew
+        | I::AtomicLoad
+        | I::AtomicStore
+        | I::AtomicFetchAdd
+        | I::AtomicCompareExchange
+        | I::I64VecNew
+        | I::I64VecLen
+        | I::I64VecGet
+        | I::I64VecSet
+        | I::I64VecWriteBytesToStdout
+        | I::NumGoroutine => conc::call(op, args, ret, site),
     }
 }
 

@@ -62,13 +62,10 @@ pub(super) unsafe fn call(op: Intrinsic, args: &[u64], ret: TypeId, site: &Site)
             crate::stdout_flush();
             0
         }
-        I::StdinReadLine => option(ret, stdin_read_line().map(|l| str_from(&l))),
+        I::StdinReadLine => option(ret, crate::sched::syscall(stdin_read_line).map(|l| str_from(&l))),
         I::NowNs => now_ns() as u64,
         I::SleepMs => {
-            let ms = args[0] as i64;
-            if ms > 0 {
-                std::thread::sleep(std::time::Duration::from_millis(ms as u64));
-            }
+            crate::sched::sleep_ms(args[0] as i64);
             0
         }
         _ => unreachable!("os::call({op:?})"),

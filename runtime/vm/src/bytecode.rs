@@ -102,6 +102,14 @@ opcodes! {
     MulI64 { dst: Reg, a: Reg, b: Reg }
     /// `r[dst] = r[a] + imm` (wrapping)
     AddImmI64 { dst: Reg, a: Reg, imm: Imm16 }
+    /// `r[dst] = r[a] + consts[k]` (wrapping): constants beyond 16 bits.
+    AddI64K { dst: Reg, a: Reg, k: ConstIdx16 }
+    /// `r[dst] = r[a] * consts[k]` (wrapping)
+    MulI64K { dst: Reg, a: Reg, k: ConstIdx16 }
+    /// Signed `r[dst] = r[a] / consts[k]`, as `DivS`.
+    DivSK { dst: Reg, a: Reg, k: ConstIdx16 }
+    /// Signed `r[dst] = r[a] % consts[k]`, as `RemS`.
+    RemSK { dst: Reg, a: Reg, k: ConstIdx16 }
     /// Signed `r[dst] = r[a] / r[b]`; zero divisor panics; `MIN / -1 = MIN`.
     /// Also correct for sign-extended narrower types once normalised.
     DivS { dst: Reg, a: Reg, b: Reg }
@@ -259,6 +267,22 @@ opcodes! {
     BrNLtF64 { a: Reg, b: Reg, t: ShortTarget }
     /// `if !(r[a] <= r[b]) { goto t }` (f64; true for NaN operands)
     BrNLeF64 { a: Reg, b: Reg, t: ShortTarget }
+    /// `if r[a] < consts[k] { goto t }` (f64)
+    BrLtF64K { a: Reg, k: ConstIdx16, t: ShortTarget }
+    /// `if r[a] <= consts[k] { goto t }` (f64)
+    BrLeF64K { a: Reg, k: ConstIdx16, t: ShortTarget }
+    /// `if r[a] > consts[k] { goto t }` (f64)
+    BrGtF64K { a: Reg, k: ConstIdx16, t: ShortTarget }
+    /// `if r[a] >= consts[k] { goto t }` (f64)
+    BrGeF64K { a: Reg, k: ConstIdx16, t: ShortTarget }
+    /// `if !(r[a] < consts[k]) { goto t }` (f64; true for NaN)
+    BrNLtF64K { a: Reg, k: ConstIdx16, t: ShortTarget }
+    /// `if !(r[a] <= consts[k]) { goto t }` (f64; true for NaN)
+    BrNLeF64K { a: Reg, k: ConstIdx16, t: ShortTarget }
+    /// `if !(r[a] > consts[k]) { goto t }` (f64; true for NaN)
+    BrNGtF64K { a: Reg, k: ConstIdx16, t: ShortTarget }
+    /// `if !(r[a] >= consts[k]) { goto t }` (f64; true for NaN)
+    BrNGeF64K { a: Reg, k: ConstIdx16, t: ShortTarget }
     /// `r[i] += 1; if r[i] < r[end] { goto t }` (signed): the back edge of
     /// `for i in a..b`.
     ForLoop { i: Reg, end: Reg, t: ShortTarget }

@@ -32,15 +32,17 @@ use crate::bytecode::{Conv, Function, Instr, Norm};
 use crate::instance::Instance;
 use gos_runtime as rt;
 
-/// Default size of a goroutine's register stack, in words.
-/// Trade-off: deeper recursion against address space; the memory is
-/// reserved, not touched, so only the part in use costs RSS.
-/// `GOSSAMER_STACK_KB` overrides it.
-pub const DEFAULT_STACK_WORDS: usize = 8 << 20;
+/// Default size of a goroutine's register stack, in words (256 MiB).
+/// Trade-off: recursion depth (a few million calls, as Go's 1 GB stacks
+/// allow) against address space and the memory an unbounded recursion
+/// touches before it is reported; the memory is reserved, not touched, so
+/// only the part in use costs RSS. `GOSSAMER_STACK_KB` overrides it.
+pub const DEFAULT_STACK_WORDS: usize = 32 << 20;
 
 /// Maximum nesting of calls; deeper recursion is a stack overflow. Bounds
-/// the frame-record vector as `DEFAULT_STACK_WORDS` bounds registers.
-pub const MAX_CALL_DEPTH: usize = 4 << 20;
+/// the frame-record vector (24 bytes a call) as `DEFAULT_STACK_WORDS`
+/// bounds registers.
+pub const MAX_CALL_DEPTH: usize = 8 << 20;
 
 /// A suspended caller.
 #[derive(Clone, Copy)]
@@ -144,6 +146,22 @@ impl<'a> Thread<'a> {
                 Instr::SubI64 { dst, a, b } => r!(dst) = r!(a).wrapping_sub(r!(b)),
                 Instr::MulI64 { dst, a, b } => r!(dst) = r!(a).wrapping_mul(r!(b)),
                 Instr::AddImmI64 { dst, a, imm } => r!(dst) = r!(a).wrapping_add(imm.0 as i64 as u64),
+                Instr::AddI64K { dst, a, k } => r!(dst) = r!(a).wrapping_add(*consts.add(k.0 as usize)),
+                Instr::MulI64K { dst, a, k } => r!(dst) = r!(a).wrapping_mul(*consts.add(k.0 as usize)),
+                Instr::DivSK { dst, a, k } => {
+                    let d = *consts.add(k.0 as usize) as i64;
+                    if d == 0 {
+                        self.divide_by_zero(fi, here!());
+                    }
+                    r!(dst) = (r!(a) as i64).wrapping_div(d) as u64;
+                }
+                Instr::RemSK { dst, a, k } => {
+                    let d = *consts.add(k.0 as usize) as i64;
+                    if d == 0 {
+                        self.divide_by_zero(fi, here!());
+                    }
+                    r!(dst) = (r!(a) as i64).wrapping_rem(d) as u64;
+                }
                 Instr::DivS { dst, a, b } => {
                     let d = r!(b) as i64;
                     if d == 0 {
@@ -320,6 +338,46 @@ impl<'a> Thread<'a> {
                 }
                 Instr::BrNLeF64 { a, b, t } => {
                     if !(rf!(a) <= rf!(b)) {
+                        jump!(t)
+                    }
+                }
+                Instr::BrLtF64K { a, k, t } => {
+                    if rf!(a) < f64::from_bits(*consts.add(k.0 as usize)) {
+                        jump!(t)
+                    }
+                }
+                Instr::BrLeF64K { a, k, t } => {
+                    if rf!(a) <= f64::from_bits(*consts.add(k.0 as usize)) {
+                        jump!(t)
+                    }
+                }
+                Instr::BrGtF64K { a, k, t } => {
+                    if rf!(a) > f64::from_bits(*consts.add(k.0 as usize)) {
+                        jump!(t)
+                    }
+                }
+                Instr::BrGeF64K { a, k, t } => {
+                    if rf!(a) >= f64::from_bits(*consts.add(k.0 as usize)) {
+                        jump!(t)
+                    }
+                }
+                Instr::BrNLtF64K { a, k, t } => {
+                    if !(rf!(a) < f64::from_bits(*consts.add(k.0 as usize))) {
+                        jump!(t)
+                    }
+                }
+                Instr::BrNLeF64K { a, k, t } => {
+                    if !(rf!(a) <= f64::from_bits(*consts.add(k.0 as usize))) {
+                        jump!(t)
+                    }
+                }
+                Instr::BrNGtF64K { a, k, t } => {
+                    if !(rf!(a) > f64::from_bits(*consts.add(k.0 as usize))) {
+                        jump!(t)
+                    }
+                }
+                Instr::BrNGeF64K { a, k, t } => {
+                    if !(rf!(a) >= f64::from_bits(*consts.add(k.0 as usize))) {
                         jump!(t)
                     }
                 }

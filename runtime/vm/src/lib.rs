@@ -59,19 +59,45 @@ pub fn run(module: Arc<Module>, types: Vec<TypeKind>, file: String, args: Vec<St
         return 1;
     }
     rt::init(types, file, args);
-    let inst = Instance::new(module.clone());
-    let mut thread = Thread::new(&inst, stack_words());
-    if let Some(init) = module.init {
-        thread.call(init, &[]);
-    }
-    let result = thread.call(module.main, &[]);
-    let status = match module.main_result {
-        Some(rty) => report_main_result(result, rty),
-        None => 0,
+    // The interpreter does not recurse on the native stack, but the
+    // runtime's generic operations (formatting, equality, cloning) recurse
+    // over nested values such as a long linked list of boxes: give them
+    // the room the 8 MiB default main stack lacks. The reservation is
+    // virtual memory; only the pages touched cost anything.
+    let body = move || {
+        let inst = Instance::new(module.clone());
+        let mut thread = Thread::new(&inst, stack_words());
+        if let Some(init) = module.init {
+            thread.call(init, &[]);
+        }
+        let result = thread.call(module.main, &[]);
+        let status = match module.main_result {
+            Some(rty) => report_main_result(result, rty),
+            None => 0,
+        };
+        rt::stdout_flush();
+        status
     };
-    rt::stdout_flush();
-    status
+    let info = rt::program();
+    let spawned = std::thread::Builder::new().name("main".into()).stack_size(MAIN_NATIVE_STACK).spawn(move || {
+        rt::set_thread_program(info);
+        body()
+    });
+    match spawned {
+        // A Rust panic inside the VM or the runtime is a bug; its message
+        // has been printed already, and 101 is Rust's status for it.
+        Ok(handle) => handle.join().unwrap_or(101),
+        Err(e) => {
+            eprintln!("gossamer: cannot start the main goroutine's thread: {e}");
+            1
+        }
+    }
 }
+
+/// Native stack reserved for the thread that runs `main`.
+/// Trade-off: depth of the runtime's recursion over nested values against
+/// address space (reserved, not committed).
+pub const MAIN_NATIVE_STACK: usize = 256 << 20;
 
 /// For `main() -> Result<(), E>`: prints `Error: {e:?}` for an `Err(e)` and
 /// returns 1, else 0.

@@ -183,3 +183,38 @@ fn line_table_lookup() {
     assert_eq!(f.loc_at(4), Loc { line: 2, col: 5 });
     assert_eq!(f.loc_at(9), Loc { line: 9, col: 2 });
 }
+
+#[test]
+fn modules_and_instances_are_shared_between_threads() {
+    fn shared<T: Send + Sync>() {}
+    shared::<Module>();
+    shared::<Instance>();
+    // Two OS threads run the same module at once, each with its own stack.
+    let sum = func(
+        "sum",
+        1,
+        4,
+        vec![
+            Instr::LoadImm { dst: Reg(1), imm: Imm32(0) },
+            Instr::LoadImm { dst: Reg(2), imm: Imm32(0) },
+            Instr::BrLeS { a: Reg(0), b: Reg(2), t: ShortTarget(5) },
+            Instr::AddI64 { dst: Reg(1), a: Reg(1), b: Reg(2) },
+            Instr::ForLoop { i: Reg(2), end: Reg(0), t: ShortTarget(3) },
+            Instr::Ret { src: Reg(1) },
+        ],
+    );
+    gos_runtime::init(vec![TypeKind::Unit, TypeKind::Int(IntTy::I64)], "t.gos".into(), vec![]);
+    let inst = Arc::new(Instance::new(Arc::new(module(vec![sum]).unwrap())));
+    let info = gos_runtime::program();
+    let handles: Vec<_> = (0..2u64)
+        .map(|k| {
+            let inst = inst.clone();
+            std::thread::spawn(move || {
+                gos_runtime::set_thread_program(info);
+                Thread::new(&inst, 1 << 10).call(0, &[1000 + k])
+            })
+        })
+        .collect();
+    let results: Vec<u64> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+    assert_eq!(results, vec![999 * 1000 / 2, 1000 * 1001 / 2]);
+}

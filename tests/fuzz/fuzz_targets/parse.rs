@@ -11,8 +11,9 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|src: &str| {
     // Errors are an expected outcome; only a panic or a crash is a finding.
-    // Non-UTF-8 inputs never reach here: libfuzzer-sys skips them for a
-    // `&str` target, just as the compiler rejects such files before parsing.
+    // `&str` comes from the `arbitrary` crate, which takes the longest valid
+    // UTF-8 prefix of the fuzzer's bytes: the compiler rejects non-UTF-8
+    // files before parsing, so only text matters here.
     let _ = gos_syntax::parse(src);
     // The token stream is a public entry point too.
     let _ = gos_syntax::tokens(src);

@@ -24,7 +24,14 @@ def nested_float():
             x = x * 0.5 + float(j)
     return x
 
-for name, f in [("fib30", lambda: fib(30)), ("loop100m", loop100m), ("nested_int", nested_int), ("nested_float", nested_float)]:
+def float_nochain():
+    x = 0.0
+    for i in range(10000):
+        for j in range(10000):
+            x = float(j) * 0.5 + 1.0
+    return x
+
+for name, f in [("fib30", lambda: fib(30)), ("loop100m", loop100m), ("nested_int", nested_int), ("nested_float", nested_float), ("float_nochain", float_nochain)]:
     t = time.process_time()
     r = f()
     print(f"{name:<13} {time.process_time() - t:7.3f} s   result {r}")

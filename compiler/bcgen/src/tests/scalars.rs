@@ -330,3 +330,57 @@ fn casts_follow_rusts_as() {
     assert_eq!(r.call(by_name("U8>Char"), &[b'a' as u64]), 'a' as u64);
     assert_eq!(r.call(by_name("Bool>I64"), &[1]), 1);
 }
+
+#[test]
+fn float_constant_operands_and_branches() {
+    let tys = Tys::new();
+    let (f64t, i64t, b) = (tys.f64, tys.i64, tys.bool);
+    let consts = [0.5, -1.0, 4.0, f64::NAN, f64::INFINITY];
+    let mut funcs = Vec::new();
+    let mut cases = Vec::new();
+    for &c in &consts {
+        for op in [BinOp::Add, BinOp::Sub, BinOp::Mul, BinOp::Div] {
+            let f = Fb::new("k", &[f64t], f64t);
+            let body = bin(op, f.read(LocalId(0)), f64c(c, f64t), f64t);
+            cases.push((funcs.len() as u32, op, c, false));
+            funcs.push(f.finish(body));
+        }
+        for op in CMPS {
+            let f = Fb::new("kb", &[f64t], i64t);
+            let body = if_(bin(op, f.read(LocalId(0)), f64c(c, f64t), b), int(1, i64t), Some(int(0, i64t)), i64t);
+            cases.push((funcs.len() as u32, op, c, true));
+            funcs.push(f.finish(body));
+            // The negated form: `if !(x op c)`.
+            let f = Fb::new("knb", &[f64t], i64t);
+            let body = if_(un(UnOp::Not, bin(op, f.read(LocalId(0)), f64c(c, f64t), b)), int(0, i64t), Some(int(1, i64t)), i64t);
+            cases.push((funcs.len() as u32, op, c, true));
+            funcs.push(f.finish(body));
+        }
+    }
+    let p = program(&tys, funcs, 0);
+    let r = Runner::new(&p);
+    let dump = r.module().to_string();
+    assert!(dump.contains("MulF64K") && dump.contains("BrNGeF64K") && dump.contains("BrLtF64K"), "{dump}");
+    for (f, op, c, _) in cases {
+        for &x in &f64s() {
+            let got = r.call(f, &[x.to_bits()]);
+            let want = match op {
+                BinOp::Add => (x + c).to_bits(),
+                BinOp::Sub => (x - c).to_bits(),
+                BinOp::Mul => (x * c).to_bits(),
+                BinOp::Div => (x / c).to_bits(),
+                BinOp::Eq => (x == c) as u64,
+                BinOp::Ne => (x != c) as u64,
+                BinOp::Lt => (x < c) as u64,
+                BinOp::Le => (x <= c) as u64,
+                BinOp::Gt => (x > c) as u64,
+                _ => (x >= c) as u64,
+            };
+            if CMPS.contains(&op) || !f64::from_bits(want).is_nan() {
+                assert_eq!(got, want, "{op:?} {x} {c}");
+            } else {
+                assert!(f64::from_bits(got).is_nan(), "{op:?} {x} {c}");
+            }
+        }
+    }
+}

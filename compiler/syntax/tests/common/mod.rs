@@ -46,7 +46,9 @@ pub fn path(p: &Path) -> String {
 pub fn ty(t: &TypeExpr) -> String {
     match &t.kind {
         TypeExprKind::Path(p) => path(p),
-        TypeExprKind::Ref { mutable, inner } => format!("&{}{}", if *mutable { "mut " } else { "" }, ty(inner)),
+        TypeExprKind::Ref { mutable, inner } => {
+            format!("&{}{}", if *mutable { "mut " } else { "" }, ty(inner))
+        }
         TypeExprKind::Slice(t) => format!("[{}]", ty(t)),
         TypeExprKind::Array(t, n) => format!("[{};{}]", ty(t), sexp(n)),
         TypeExprKind::Tuple(ts) => format!("({})", ts.iter().map(ty).collect::<Vec<_>>().join(",")),
@@ -121,7 +123,9 @@ fn block(b: &Block) -> String {
                 t.as_ref().map(|t| format!(":{}", ty(t))).unwrap_or_default(),
                 init.as_ref().map(|e| format!(" {}", sexp(e))).unwrap_or_default()
             ),
-            StmtKind::Expr { expr, semi } => format!("{}{}", sexp(expr), if *semi { ";" } else { "" }),
+            StmtKind::Expr { expr, semi } => {
+                format!("{}{}", sexp(expr), if *semi { ";" } else { "" })
+            }
             StmtKind::Item(_) => "item".into(),
         })
         .collect();
@@ -177,10 +181,16 @@ pub fn sexp(e: &Expr) -> String {
             };
             format!("({o} {})", sexp(expr))
         }
-        ExprKind::Binary { op, lhs, rhs } => format!("({} {} {})", binop(*op), sexp(lhs), sexp(rhs)),
+        ExprKind::Binary { op, lhs, rhs } => {
+            format!("({} {} {})", binop(*op), sexp(lhs), sexp(rhs))
+        }
         ExprKind::Assign { lhs, rhs } => format!("(= {} {})", sexp(lhs), sexp(rhs)),
-        ExprKind::AssignOp { op, lhs, rhs } => format!("({}= {} {})", binop(*op), sexp(lhs), sexp(rhs)),
-        ExprKind::Call { callee, args } => format!("(call {}{}{})", sexp(callee), if args.is_empty() { "" } else { " " }, list(args)),
+        ExprKind::AssignOp { op, lhs, rhs } => {
+            format!("({}= {} {})", binop(*op), sexp(lhs), sexp(rhs))
+        }
+        ExprKind::Call { callee, args } => {
+            format!("(call {}{}{})", sexp(callee), if args.is_empty() { "" } else { " " }, list(args))
+        }
         ExprKind::MethodCall { receiver, method, turbofish, args } => format!(
             "(.{}{} {}{}{})",
             method.name,
@@ -201,7 +211,11 @@ pub fn sexp(e: &Expr) -> String {
             path(p),
             fields
                 .iter()
-                .map(|f| if f.shorthand { format!(" {}", f.name.name) } else { format!(" {}:{}", f.name.name, sexp(&f.value)) })
+                .map(|f| if f.shorthand {
+                    format!(" {}", f.name.name)
+                } else {
+                    format!(" {}:{}", f.name.name, sexp(&f.value))
+                })
                 .collect::<String>(),
             base.as_ref().map(|b| format!(" ..{}", sexp(b))).unwrap_or_default()
         ),
@@ -288,7 +302,9 @@ pub fn sexp(e: &Expr) -> String {
                             binding.as_ref().map(|b| format!(" {}", pat(b))).unwrap_or_default(),
                             sexp(rx)
                         ),
-                        SelectArmKind::Send { tx, value } => format!("send {} {}", sexp(tx), sexp(value)),
+                        SelectArmKind::Send { tx, value } => {
+                            format!("send {} {}", sexp(tx), sexp(value))
+                        }
                         SelectArmKind::Default => "default".into(),
                     };
                     format!(" ({head} => {})", sexp(&a.body))

@@ -1,0 +1,308 @@
+//! The goroutine scheduler: goroutines as OS threads, proc tokens, blocking,
+//! deadlock detection and the registry of goroutine threads.
+//!
+//! Design (see design/scheduler.md for the full story and the numbers):
+//! every goroutine runs on its own OS thread (`thread`), so blocking is the
+//! kernel's business and native code needs no cooperation. What Go's
+//! scheduler adds on top is kept: at most `GOSSAMER_PROCS` goroutines hold a
+//! *proc token* (`procs`) and execute Gossamer code at once; a blocking
+//! operation gives its token up while it waits and takes one back when it
+//! wakes; a goroutine holding a token for a whole time slice while others
+//! wait is asked to yield.
+//!
+//! A *domain* is one running program: its goroutine count, ids, tokens and
+//! deadlock accounting. The thread that first uses the scheduler (or calls
+//! [`enter_main`]) becomes goroutine 1 of a new domain, and [`spawn`] hands
+//! the caller's domain to the child. One domain per process is the normal
+//! case; separate domains let test harnesses run programs side by side in
+//! one process without one program's blocked `main` counting as another's
+//! deadlock (the same reason `ProgramInfo` has a thread-local override).
+//!
+//! Deadlock: a domain counts its live goroutines and those *blocked* on a
+//! channel, select, wait group or mutex, in one atomic word. A goroutine
+//! counts itself blocked (under the lock of the object it waits on) before
+//! it publishes its `WaitCell`; whoever claims the cell uncounts it, before
+//! waking it. So `blocked == live` means no goroutine can ever make progress
+//! (sleepers and goroutines in system calls are not counted blocked), and it
+//! is checked at the two moments it can become true: when a goroutine
+//! blocks and when one exits.
+//!
+//! Invariants: a goroutine holds exactly one token while it runs Gossamer
+//! code and none while blocked, sleeping or in a system call; a `WaitCell`
+//! is referenced by at most the queues it was published in, and by none once
+//! its owner returns from the blocking operation.
+
+pub mod park;
+pub mod procs;
+pub mod registry;
+mod thread;
+
+pub use park::WaitCell;
+pub use registry::{for_each_thread, GoState, ThreadRecord};
+
+use crate::ProgramInfo;
+use procs::Procs;
+use std::cell::Cell;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+
+/// One running program's scheduling state (see the module docs).
+pub struct Domain {
+    /// Live goroutines in the high half, blocked ones in the low half: one
+    /// word, so the deadlock check reads a consistent pair.
+    counts: AtomicU64,
+    next_id: AtomicU64,
+    /// The proc tokens.
+    pub procs: Procs,
+}
+
+const LIVE: u64 = 1 << 32;
+const BLOCKED_MASK: u64 = LIVE - 1;
+
+impl Domain {
+    /// Counts the calling goroutine as blocked forever unless someone claims
+    /// its cell; reports the deadlock if that leaves nobody able to run.
+    pub fn block(&self) {
+        let new = self.counts.fetch_add(1, Ordering::SeqCst) + 1;
+        if new & BLOCKED_MASK == new >> 32 {
+            deadlock();
+        }
+    }
+
+    /// Uncounts a blocked goroutine (called by the thread that claims its
+    /// cell, before waking it).
+    pub fn unblock(&self) {
+        self.counts.fetch_sub(1, Ordering::SeqCst);
+    }
+
+    /// Live goroutines, `main` included.
+    pub fn live(&self) -> u64 {
+        self.counts.load(Ordering::SeqCst) >> 32
+    }
+
+    fn goroutine_exited(&self) {
+        let new = self.counts.fetch_sub(LIVE, Ordering::SeqCst) - LIVE;
+        let live = new >> 32;
+        if live > 0 && new & BLOCKED_MASK == live {
+            deadlock();
+        }
+    }
+}
+
+#[cold]
+fn deadlock() -> ! {
+    crate::panic::fatal("all goroutines are asleep - deadlock!")
+}
+
+/// A blocked goroutine as queued on a channel, wait group or mutex: its
+/// cell and the domain whose blocked count the claimer must decrement.
+#[derive(Clone)]
+pub struct Waiter {
+    pub cell: Arc<WaitCell>,
+    pub domain: &'static Domain,
+}
+
+impl Waiter {
+    /// The calling goroutine's waiter, reset for a new wait.
+    pub fn current() -> Waiter {
+        let cell = OP_CELL.with(|c| c.clone());
+        cell.reset();
+        Waiter { cell, domain: domain() }
+    }
+
+    /// Claims the waiter (see `WaitCell::try_claim`), uncounting it as
+    /// blocked when the claim wins.
+    pub fn claim(&self) -> bool {
+        if self.cell.try_claim() {
+            self.domain.unblock();
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Whether `other` is the same waiter.
+    pub fn is(&self, other: &Waiter) -> bool {
+        Arc::ptr_eq(&self.cell, &other.cell)
+    }
+}
+
+/// The calling thread's operation cell (see `OP_CELL`).
+fn op_cell() -> Arc<WaitCell> {
+    OP_CELL.with(|c| c.clone())
+}
+
+static NEVER: AtomicBool = AtomicBool::new(false);
+
+thread_local! {
+    static DOMAIN: Cell<Option<&'static Domain>> = const { Cell::new(None) };
+    static PREEMPT: Cell<*const AtomicBool> = const { Cell::new(&NEVER) };
+    /// The cell this goroutine parks on in channel, select, wait group and
+    /// mutex operations.
+    static OP_CELL: Arc<WaitCell> = Arc::new(WaitCell::new());
+    /// A second cell for the token queue, so that re-acquiring a token never
+    /// reuses a cell that a select's other channels may still reference.
+    static TOKEN_CELL: Arc<WaitCell> = Arc::new(WaitCell::new());
+}
+
+/// How many proc tokens a new domain gets: `GOSSAMER_PROCS`, else the CPU
+/// count. A value that is not a positive integer is a fatal error (Go
+/// ignores a bad `GOMAXPROCS`; failing loudly is kinder than guessing).
+pub fn procs_from_env() -> usize {
+    match std::env::var("GOSSAMER_PROCS") {
+        Ok(s) => match s.trim().parse::<usize>() {
+            Ok(n) if (1..=1 << 16).contains(&n) => n,
+            _ => crate::panic::fatal(&format!("GOSSAMER_PROCS={s:?}: expected a whole number from 1 to 65536")),
+        },
+        Err(_) => std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+    }
+}
+
+/// Makes the calling thread goroutine 1 (`main`) of a new domain with
+/// `GOSSAMER_PROCS` tokens, holding one. The VM calls this once before it
+/// runs `main`; a thread that uses the scheduler without calling it enters
+/// a new domain automatically.
+pub fn enter_main() {
+    enter_main_with(procs_from_env());
+}
+
+/// [`enter_main`] with an explicit token count (tests, embedders).
+pub fn enter_main_with(procs: usize) {
+    let d: &'static Domain =
+        Box::leak(Box::new(Domain { counts: AtomicU64::new(LIVE), next_id: AtomicU64::new(2), procs: Procs::new(procs.max(1)) }));
+    procs::watch(&d.procs);
+    thread::prepare_current_thread(true);
+    DOMAIN.with(|c| c.set(Some(d)));
+    PREEMPT.with(|c| c.set(&d.procs.preempt));
+    crate::panic::set_goroutine_id(1);
+    registry::set_running(1);
+    TOKEN_CELL.with(|c| d.procs.acquire(c));
+}
+
+/// The calling goroutine's domain (entering a new one if needed).
+pub fn domain() -> &'static Domain {
+    match DOMAIN.with(|c| c.get()) {
+        Some(d) => d,
+        None => {
+            enter_main();
+            DOMAIN.with(|c| c.get()).expect("enter_main sets the domain")
+        }
+    }
+}
+
+/// Starts a goroutine running `entry` on a (cached) thread. The goroutine
+/// belongs to the caller's domain and program, and takes a proc token before
+/// it runs. Failing to create a thread is a fatal error, as in Go.
+pub fn spawn(entry: Box<dyn FnOnce() + Send>) {
+    let d = domain();
+    d.counts.fetch_add(LIVE, Ordering::SeqCst);
+    let id = d.next_id.fetch_add(1, Ordering::Relaxed);
+    let program: &'static ProgramInfo = crate::program();
+    thread::run(Box::new(move || goroutine_main(d, id, program, entry)));
+}
+
+fn goroutine_main(d: &'static Domain, id: u64, program: &'static ProgramInfo, entry: Box<dyn FnOnce() + Send>) {
+    DOMAIN.with(|c| c.set(Some(d)));
+    PREEMPT.with(|c| c.set(&d.procs.preempt));
+    crate::set_thread_program(program);
+    crate::panic::set_goroutine_id(id);
+    registry::set_running(id);
+    TOKEN_CELL.with(|c| d.procs.acquire(c));
+    entry();
+    d.procs.release();
+    registry::set_idle();
+    DOMAIN.with(|c| c.set(None));
+    PREEMPT.with(|c| c.set(&NEVER));
+    d.goroutine_exited();
+}
+
+/// Whether the running goroutine should call [`yield_now`]: one relaxed
+/// load, cheap enough for every loop back-edge and call.
+#[inline]
+pub fn preempt_requested() -> bool {
+    // SAFETY: the pointer is `NEVER` or a leaked domain's flag: 'static.
+    PREEMPT.with(|p| unsafe { (*p.get()).load(Ordering::Relaxed) })
+}
+
+/// Gives the proc token to the longest-waiting goroutine (if any) and takes
+/// one back behind it.
+pub fn yield_now() {
+    let d = domain();
+    d.procs.preempt.store(false, Ordering::Relaxed);
+    if !d.procs.has_waiters() {
+        return;
+    }
+    d.procs.release();
+    TOKEN_CELL.with(|c| d.procs.acquire(c));
+}
+
+/// Runs `wait` without the proc token, the thread's registry entry saying
+/// `state` (and publishing its stack top for the collector). `wait` must not
+/// run Gossamer code or touch the heap.
+pub fn without_token<R>(state: GoState, wait: impl FnOnce() -> R) -> R {
+    let d = domain();
+    let marker = 0u64;
+    registry::set_blocked(state, &marker as *const u64 as usize);
+    d.procs.release();
+    let r = wait();
+    TOKEN_CELL.with(|c| d.procs.acquire(c));
+    registry::set_state(GoState::Running);
+    r
+}
+
+/// Parks the calling goroutine until `w` is completed. The caller has
+/// counted it blocked and published it, and holds no lock.
+pub fn park(w: &Waiter) {
+    without_token(GoState::Blocked, || w.cell.wait());
+}
+
+/// Blocks the calling goroutine forever (a `select` with no arms).
+pub fn block_forever() -> ! {
+    let w = Waiter::current();
+    w.domain.block();
+    park(&w);
+    unreachable!("nobody can claim a cell that was never published")
+}
+
+/// `time::sleep`: sleeps `ms` milliseconds without holding a token. A
+/// sleeping goroutine is not blocked forever, so it never counts towards a
+/// deadlock.
+pub fn sleep_ms(ms: i64) {
+    if ms <= 0 {
+        yield_now();
+        return;
+    }
+    without_token(GoState::Sleeping, || std::thread::sleep(std::time::Duration::from_millis(ms as u64)));
+}
+
+/// Runs a blocking system call (a stdin read) without holding a token.
+pub fn syscall<R>(call: impl FnOnce() -> R) -> R {
+    without_token(GoState::Syscall, call)
+}
+
+/// Live goroutines of the caller's domain, `main` included.
+pub fn num_goroutine() -> i64 {
+    domain().live() as i64
+}
+
+/// A per-thread xorshift generator for `select`'s random choice, seeded
+/// from the thread's stack address so that threads differ.
+pub fn fastrand(n: usize) -> usize {
+    thread_local! {
+        static STATE: Cell<u64> = const { Cell::new(0) };
+    }
+    STATE.with(|s| {
+        let mut x = s.get();
+        if x == 0 {
+            x = (s as *const Cell<u64> as u64) | 1;
+        }
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        s.set(x);
+        ((x >> 32) * n as u64 >> 32) as usize
+    })
+}
+
+#[cfg(test)]
+pub(crate) mod tests;

@@ -1,0 +1,259 @@
+//! Goroutine threads: creation with a small stack, the cache of idle
+//! threads that makes `go` a hand-off instead of a `clone`, and the
+//! stack-overflow handler.
+//!
+//! Design: threads are made with `pthread_create` and a
+//! `pthread_attr_setstacksize` of `GOSSAMER_STACK_KB` (default
+//! [`DEFAULT_STACK_KB`]) plus a one-page guard; glibc maps stack and guard
+//! as one mapping split in two, so a thread costs two memory maps (std's
+//! threads cost four, which is why they stop near 16,300 threads against
+//! `vm.max_map_count` 65530) and reuses stacks of exited threads from its
+//! own cache. A goroutine that returns leaves its thread in [`IDLE`], a
+//! bounded stack of parked threads; `run` pops one, writes the job into its
+//! slot and completes its `WaitCell`, which costs a few atomics when the
+//! thread is still spinning and one futex wake when it sleeps.
+//!
+//! Stack overflow: every goroutine thread gets a small alternate signal
+//! stack (`sigaltstack`, malloc'ed, so no extra map) and the process one
+//! SIGSEGV/SIGBUS handler that runs on it. The handler compares the fault
+//! address with the faulting thread's guard zone (kept in a plain
+//! thread-local, readable from a signal handler): inside, it flushes stdout
+//! if it can take the lock without waiting, prints `fatal error: stack
+//! overflow` and exits 2; anywhere else it restores the default action and
+//! returns, so the fault repeats and kills the process as it would have.
+//!
+//! Rejected: `std::thread` (four maps and a larger minimum footprint per
+//! thread, and its own SIGSEGV handler only covers its own threads) and
+//! mmap'ed stacks with `pthread_attr_setstack` (same two maps, but the
+//! stacks of threads that leave the cache could never be unmapped safely
+//! without a join, which detached threads do not have).
+
+use super::park::WaitCell;
+use parking_lot::Mutex;
+use std::cell::Cell;
+use std::sync::Arc;
+
+/// Default reserved stack per goroutine, in KiB. Reservation is address
+/// space only: pages count towards RSS once touched, so a goroutine that
+/// stays shallow costs a few pages whatever this is. Larger reservations let
+/// deep recursion (the VM's interpreter frames are large) run in goroutines;
+/// smaller ones only save address space, of which 30,000 × 256 KiB = 7.5 GiB
+/// is nothing on 64-bit. Go starts at 8 KiB but can move stacks; we cannot.
+pub const DEFAULT_STACK_KB: usize = 256;
+
+/// Bound on parked threads in the cache. Each parked thread keeps its
+/// touched stack pages and a kernel task; 1024 of them cost a few MiB and
+/// cover any realistic burst of short goroutines, while a program that once
+/// ran 30,000 goroutines does not keep 30,000 threads forever.
+const MAX_IDLE: usize = 1024;
+
+/// The alternate signal stack of each goroutine thread. The handler only
+/// compares addresses and writes a line, but the kernel's signal frame with
+/// AVX-512 state takes about 3.5 KiB; 16 KiB leaves room for both.
+const ALT_STACK_BYTES: usize = 16 * 1024;
+
+type Job = Box<dyn FnOnce() + Send>;
+
+/// A thread in (or leaving) the cache: its job slot and wake-up cell.
+struct Worker {
+    job: Mutex<Option<Job>>,
+    wake: WaitCell,
+}
+
+static IDLE: Mutex<Vec<Arc<Worker>>> = Mutex::new(Vec::new());
+
+thread_local! {
+    /// The faulting thread's guard zone `[lo, hi)`, read by the handler.
+    static GUARD: Cell<(usize, usize)> = const { Cell::new((0, 0)) };
+}
+
+/// The stack reservation in bytes, from `GOSSAMER_STACK_KB` (read once).
+pub fn stack_bytes() -> usize {
+    static BYTES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *BYTES.get_or_init(|| match std::env::var("GOSSAMER_STACK_KB") {
+        Ok(s) => match s.trim().parse::<usize>() {
+            Ok(kb) if (64..=1 << 20).contains(&kb) => kb * 1024,
+            _ => crate::panic::fatal(&format!("GOSSAMER_STACK_KB={s:?}: expected a whole number of KiB from 64 to 1048576")),
+        },
+        Err(_) => DEFAULT_STACK_KB * 1024,
+    })
+}
+
+/// Runs `job` on a cached thread, or on a new one when none is idle.
+pub fn run(job: Job) {
+    let worker = IDLE.lock().pop();
+    match worker {
+        Some(w) => {
+            *w.job.lock() = Some(job);
+            if w.wake.try_claim() {
+                w.wake.complete();
+            }
+        }
+        None => create_thread(job),
+    }
+}
+
+fn create_thread(job: Job) {
+    let arg = Box::into_raw(Box::new(job));
+    // SAFETY: the attribute object is initialised before use and destroyed
+    // after; `thread_start` takes ownership of `arg` exactly once, and we
+    // reclaim it only if the thread was not created.
+    unsafe {
+        let mut attr: libc::pthread_attr_t = std::mem::zeroed();
+        libc::pthread_attr_init(&mut attr);
+        libc::pthread_attr_setstacksize(&mut attr, stack_bytes());
+        libc::pthread_attr_setguardsize(&mut attr, page_size());
+        libc::pthread_attr_setdetachstate(&mut attr, libc::PTHREAD_CREATE_DETACHED);
+        let mut t: libc::pthread_t = std::mem::zeroed();
+        let rc = libc::pthread_create(&mut t, &attr, thread_start, arg as *mut libc::c_void);
+        libc::pthread_attr_destroy(&mut attr);
+        if rc != 0 {
+            drop(Box::from_raw(arg));
+            let threads = { super::registry::thread_count() };
+            crate::panic::fatal(&format!("runtime: failed to create new OS thread (have {threads} already; errno={rc})"));
+        }
+    }
+}
+
+extern "C" fn thread_start(arg: *mut libc::c_void) -> *mut libc::c_void {
+    // SAFETY: `arg` is the box leaked by `create_thread` for this thread.
+    let job = unsafe { Box::from_raw(arg as *mut Job) };
+    let alt = prepare_current_thread(false);
+    let worker = Arc::new(Worker { job: Mutex::new(None), wake: WaitCell::new() });
+    let mut next: Option<Job> = Some(*job);
+    while let Some(job) = next.take() {
+        // A Rust panic here is a runtime bug (Gossamer panics exit the
+        // process): unwinding out of an `extern "C"` function would abort
+        // without a word, so say what happened first.
+        if let Err(e) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job)) {
+            let msg = e.downcast_ref::<String>().cloned().or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()));
+            crate::stdout::stderr_write(format!("fatal error: runtime bug in goroutine: {}\n", msg.unwrap_or_default()).as_bytes());
+            std::process::abort();
+        }
+        worker.wake.reset();
+        {
+            let mut idle = IDLE.lock();
+            if idle.len() >= MAX_IDLE {
+                break;
+            }
+            idle.push(worker.clone());
+        }
+        worker.wake.wait();
+        next = worker.job.lock().take();
+    }
+    super::registry::unregister_current();
+    if let Some(alt) = alt {
+        disable_alt_stack(alt);
+    }
+    std::ptr::null_mut()
+}
+
+fn page_size() -> usize {
+    // SAFETY: sysconf has no preconditions.
+    let p = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
+    if p > 0 {
+        p as usize
+    } else {
+        4096
+    }
+}
+
+/// Registers the calling thread (stack bounds, guard zone, alternate signal
+/// stack) and installs the fault handler once per process. `main` is true
+/// for a domain's first thread, whose guard is the kernel's stack gap.
+/// Returns the alternate stack to free when the thread exits.
+pub(super) fn prepare_current_thread(main: bool) -> Option<*mut u8> {
+    install_handler();
+    let (lo, hi, guard) = current_stack();
+    super::registry::register_current(lo, hi, super::op_cell());
+    let page = page_size();
+    // Below the main thread's stack the kernel keeps a gap of 256 pages
+    // (`stack_guard_gap`); below other threads, glibc's guard page.
+    let zone = if main { 256 * page + guard } else { guard + page };
+    GUARD.with(|g| g.set((lo.saturating_sub(zone), lo + page)));
+    // A thread that already has an alternate stack (the main thread of a
+    // second domain) keeps it.
+    // SAFETY: querying the current alternate stack only writes `old`.
+    let mut old: libc::stack_t = unsafe { std::mem::zeroed() };
+    unsafe { libc::sigaltstack(std::ptr::null(), &mut old) };
+    if old.ss_flags & libc::SS_DISABLE == 0 {
+        return None;
+    }
+    let mem = Box::into_raw(vec![0u8; ALT_STACK_BYTES].into_boxed_slice()) as *mut u8;
+    let st = libc::stack_t { ss_sp: mem as *mut libc::c_void, ss_flags: 0, ss_size: ALT_STACK_BYTES };
+    // SAFETY: `mem` is a live allocation of `ALT_STACK_BYTES` that outlives
+    // its use as the alternate stack (freed only after it is disabled).
+    unsafe { libc::sigaltstack(&st, std::ptr::null_mut()) };
+    if main {
+        // The main thread never exits through `thread_start`: keep it.
+        None
+    } else {
+        Some(mem)
+    }
+}
+
+fn disable_alt_stack(mem: *mut u8) {
+    let st = libc::stack_t { ss_sp: std::ptr::null_mut(), ss_flags: libc::SS_DISABLE, ss_size: 0 };
+    // SAFETY: disabling is always valid; afterwards nothing uses `mem`,
+    // which `prepare_current_thread` allocated as a boxed slice.
+    unsafe {
+        libc::sigaltstack(&st, std::ptr::null_mut());
+        drop(Box::from_raw(std::ptr::slice_from_raw_parts_mut(mem, ALT_STACK_BYTES)));
+    }
+}
+
+/// The calling thread's stack `(lo, hi, guard size)`.
+fn current_stack() -> (usize, usize, usize) {
+    // SAFETY: the attribute object is filled by pthread_getattr_np before
+    // it is read and destroyed after.
+    unsafe {
+        let mut attr: libc::pthread_attr_t = std::mem::zeroed();
+        if libc::pthread_getattr_np(libc::pthread_self(), &mut attr) != 0 {
+            return (0, 0, 0);
+        }
+        let mut addr: *mut libc::c_void = std::ptr::null_mut();
+        let mut size: libc::size_t = 0;
+        let mut guard: libc::size_t = 0;
+        libc::pthread_attr_getstack(&attr, &mut addr, &mut size);
+        libc::pthread_attr_getguardsize(&attr, &mut guard);
+        libc::pthread_attr_destroy(&mut attr);
+        (addr as usize, addr as usize + size, guard)
+    }
+}
+
+fn install_handler() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        for sig in [libc::SIGSEGV, libc::SIGBUS] {
+            // SAFETY: the handler is an `extern "C"` function with the
+            // SA_SIGINFO signature; the mask is initialised before use.
+            unsafe {
+                let mut sa: libc::sigaction = std::mem::zeroed();
+                sa.sa_sigaction = on_fault as *const () as usize;
+                sa.sa_flags = libc::SA_SIGINFO | libc::SA_ONSTACK;
+                libc::sigemptyset(&mut sa.sa_mask);
+                libc::sigaction(sig, &sa, std::ptr::null_mut());
+            }
+        }
+    });
+}
+
+extern "C" fn on_fault(sig: libc::c_int, info: *mut libc::siginfo_t, _ctx: *mut libc::c_void) {
+    // SAFETY: the kernel passes a valid siginfo for SIGSEGV/SIGBUS.
+    let addr = unsafe { (*info).si_addr() } as usize;
+    let (lo, hi) = GUARD.with(|g| g.get());
+    if lo <= addr && addr < hi {
+        crate::stdout::flush_for_fatal_signal();
+        let msg = b"fatal error: stack overflow\n";
+        // SAFETY: write and _exit are async-signal-safe.
+        unsafe {
+            libc::write(2, msg.as_ptr() as *const libc::c_void, msg.len());
+            libc::_exit(2);
+        }
+    }
+    // Not ours: let the fault happen again with the default action.
+    // SAFETY: restoring the default disposition is async-signal-safe.
+    unsafe {
+        libc::signal(sig, libc::SIG_DFL);
+    }
+}
