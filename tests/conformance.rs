@@ -76,7 +76,12 @@ struct Tier {
 /// Every tier the suite runs on. Later rows: `jit` (`run --jit`), `build`
 /// (`Mode::Build { args: &["build"] }`), `release`, and the GC-stress and
 /// `GOSSAMER_PROCS=1` variants of these.
-const TIERS: &[Tier] = &[Tier { name: "vm", mode: Mode::Run { args: &["run", "--vm"] }, env: &[] }];
+const TIERS: &[Tier] = &[
+    Tier { name: "vm", mode: Mode::Run { args: &["run", "--vm"] }, env: &[] },
+    // One proc: every goroutine takes turns on one slot, which shakes out
+    // hand-offs that only work when the other side runs in parallel.
+    Tier { name: "vm-procs1", mode: Mode::Run { args: &["run", "--vm"] }, env: &[("GOSSAMER_PROCS", "1")] },
+];
 
 /// A program that one tier does not run yet, and why.
 struct Skip {

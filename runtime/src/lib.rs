@@ -1,6 +1,8 @@
 //! The Gossamer runtime: heap objects and their layouts, allocation, the
 //! natives behind every `gos_abi::Intrinsic`, value formatting, the shared
-//! stdout buffer and Go-style panics.
+//! stdout buffer and Go-style panics, and concurrency: goroutines as OS
+//! threads (`sched`), channels and `select` (`chan`), and wait groups,
+//! mutexes, atomics and `I64Vec` (`sync`).
 //!
 //! The runtime knows nothing of the compiler or the VM: its only input about
 //! a program is the type table (`gos_abi::TypeKind` indexed by `TypeId`), the

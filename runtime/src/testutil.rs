@@ -92,6 +92,13 @@ table! {
     T_I16 = TypeKind::Int(IntTy::I16);
     T_U16 = TypeKind::Int(IntTy::U16);
     T_FUNC = TypeKind::Func { params: vec![T_I64], ret: T_I64 };
+    T_SENDER_I64 = TypeKind::Sender(T_I64);
+    T_RECEIVER_I64 = TypeKind::Receiver(T_I64);
+    T_CHAN_I64 = TypeKind::Tuple(vec![T_SENDER_I64, T_RECEIVER_I64]);
+    T_RES_I64_I64 = enm("Result", &[("Ok", &[(None, T_I64)]), ("Err", &[(None, T_I64)])]);
+    T_SENDER_STR = TypeKind::Sender(T_STR);
+    T_RECEIVER_STR = TypeKind::Receiver(T_STR);
+    T_CHAN_STR = TypeKind::Tuple(vec![T_SENDER_STR, T_RECEIVER_STR]);
 }
 
 /// Installs the test table (once per process).

@@ -199,9 +199,16 @@ impl<'a> Checker<'a> {
                 let vals = self.with_args(&[Ty::Int(IntK::U32)], args, span);
                 self.call_prelude("__char_from_u32", vals, span)
             }
-            (Ty::Handle(_), _) | (Ty::Sender(_), _) | (Ty::Receiver(_), _) => {
-                self.err(span, "concurrency types are not supported yet");
-                self.error_expr(span)
+            (Ty::Handle(h), _) => {
+                let h = *h;
+                match self.handle_new(h, name, args, span) {
+                    Some(e) => e,
+                    None => {
+                        let r = self.render(&st);
+                        self.err(span, format!("no function or associated item named `{}` found for `{}`", name, r));
+                        self.error_expr(span)
+                    }
+                }
             }
             _ => {
                 // `f64::sqrt(x)`, `i64::max(a, b)`: the first argument is
@@ -285,6 +292,7 @@ impl<'a> Checker<'a> {
             Ty::Array(et, n) => self.array_method(recv, et, *n, name, args, span, expected),
             Ty::Map(k, v) => self.map_method(recv, k, v, name, args, span),
             Ty::Set(x) => self.set_method(recv, x, name, args, span),
+            Ty::Sender(_) | Ty::Receiver(_) | Ty::Handle(_) => self.sync_method(recv, &t, name, args, span),
             Ty::Adt(..) => {
                 let et = self.is_iter(&t)?;
                 self.iter_method(recv, &et, name, turbofish, args, span, expected)

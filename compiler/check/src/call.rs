@@ -448,6 +448,9 @@ impl<'a> Checker<'a> {
         if let ast::ExprKind::Path(p) = &callee.kind {
             if p.segments.len() == 1 {
                 let n = p.segments[0].ident.name.as_str();
+                if n == "channel" && self.lookup_var(n, callee.span).is_none() && !matches!(self.lookup_global(self.cx.src, n), Some(Def::Fn(_))) {
+                    return self.channel_call(&p.segments[0].generics, all, span, expected);
+                }
                 if matches!(n, "println" | "print" | "eprintln" | "eprint") && self.lookup_var(n, callee.span).is_none() && !matches!(self.lookup_global(self.cx.src, n), Some(Def::Fn(_))) {
                     let mut a = all;
                     // Only source arguments reach here (a pipe into

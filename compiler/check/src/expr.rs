@@ -92,10 +92,7 @@ impl<'a> Checker<'a> {
             ast::ExprKind::Pipe { lhs, rhs } => self.pipe(lhs, rhs, e.span, expected),
             ast::ExprKind::Go(x) => self.go_expr(x, e.span),
             ast::ExprKind::Defer(x) => self.defer_expr(x, e.span),
-            ast::ExprKind::Select(_) => {
-                self.err(e.span, "`select` is not supported yet");
-                self.error_expr(e.span)
-            }
+            ast::ExprKind::Select(arms) => self.select_expr(arms, e.span, expected),
             ast::ExprKind::Error => self.error_expr(e.span),
         }
     }

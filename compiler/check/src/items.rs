@@ -138,6 +138,32 @@ pub fn intrinsic_by_name(name: &str) -> Option<Intrinsic> {
         "FromBits" => I::FromBits,
         "IntAbs" => I::IntAbs,
         "IntPow" => I::IntPow,
+        "ChanNew" => I::ChanNew,
+        "ChanSend" => I::ChanSend,
+        "ChanRecv" => I::ChanRecv,
+        "ChanTryRecv" => I::ChanTryRecv,
+        "ChanClose" => I::ChanClose,
+        "ChanIsClosed" => I::ChanIsClosed,
+        "Select" => I::Select,
+        "SelectRecvValue" => I::SelectRecvValue,
+        "WaitGroupNew" => I::WaitGroupNew,
+        "WaitGroupAdd" => I::WaitGroupAdd,
+        "WaitGroupDone" => I::WaitGroupDone,
+        "WaitGroupWait" => I::WaitGroupWait,
+        "MutexNew" => I::MutexNew,
+        "MutexLock" => I::MutexLock,
+        "MutexUnlock" => I::MutexUnlock,
+        "AtomicNew" => I::AtomicNew,
+        "AtomicLoad" => I::AtomicLoad,
+        "AtomicStore" => I::AtomicStore,
+        "AtomicFetchAdd" => I::AtomicFetchAdd,
+        "AtomicCompareExchange" => I::AtomicCompareExchange,
+        "I64VecNew" => I::I64VecNew,
+        "I64VecLen" => I::I64VecLen,
+        "I64VecGet" => I::I64VecGet,
+        "I64VecSet" => I::I64VecSet,
+        "I64VecWriteBytesToStdout" => I::I64VecWriteBytesToStdout,
+        "NumGoroutine" => I::NumGoroutine,
         _ => return None,
     })
 }
@@ -413,6 +439,8 @@ impl<'a> Checker<'a> {
                 Some(d) => {
                     self.scopes[0].insert(bind, d);
                 }
+                // Built into the checker rather than defined anywhere.
+                None if matches!(item, "channel" | "Sender" | "Receiver") && module == "sync" => {}
                 None => unresolved(self),
             }
         }

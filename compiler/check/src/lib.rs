@@ -19,12 +19,16 @@
 //!
 //! Module map: `ctx.rs` (the checker state and diagnostics), `items.rs`
 //! (collecting items, resolving types and signatures), `types.rs` (the type
-//! language and unification), `expr.rs` and `stmt.rs` (expressions,
-//! statements, control flow), `place.rs` (places and mutability),
-//! `call.rs` (calls, methods, closures, `go`, `defer`), `builtins.rs`
-//! (methods of builtin types), `patterns.rs` (pattern typing and lowering),
-//! `exhaust.rs` (exhaustiveness), `format.rs` (format macros), `consts.rs`
-//! (constant folding), `mono.rs` (instances, type interning, fix-up).
+//! language and unification), `prepass.rs` (which variables need cells),
+//! `expr.rs` (operators, literals, paths, coercions), `place.rs` (places,
+//! mutability, assignment), `stmt.rs` (bodies, blocks, `if`, `match`, `?`,
+//! `return`), `loops.rs` (loops), `call.rs` (calls, paths, method lookup),
+//! `closures.rs` (closures, `go`, `defer`), `builtins.rs` and
+//! `collections.rs` (methods of builtin types), `sync.rs` (channels,
+//! `select`, sync objects), `patterns.rs` (pattern typing and lowering),
+//! `exhaust.rs` (exhaustiveness), `format.rs` (macros), `consts.rs`
+//! (constant folding), `mono.rs` (instances, type interning, fix-up,
+//! pruning).
 
 mod builtins;
 mod call;
@@ -42,6 +46,7 @@ mod patterns;
 mod place;
 mod prepass;
 mod stmt;
+mod sync;
 mod types;
 
 #[cfg(test)]
@@ -57,17 +62,19 @@ pub struct Diagnostic {
     pub notes: Vec<String>,
 }
 
-/// Checks `program` against `prelude` and lowers both to IR. `file` is the
-/// file name recorded for panics; when it names a readable file, its text is
-/// used to turn spans into the line and column numbers that panics report
-/// (use [`check_source`] to pass the text directly).
-pub fn check(file: &str, program: &ast::Program, prelude: &ast::Program) -> Result<gos_ir::Program, Vec<Diagnostic>> {
-    let text = std::fs::read_to_string(file).unwrap_or_default();
-    check_source(file, &text, program, prelude)
+/// Checks `program` (parsed from `source`, the text of `file`) against
+/// `prelude` and lowers both to IR. `file` is the name recorded for panics;
+/// `source` turns spans into the line and column numbers they report.
+pub fn check(
+    file: &str,
+    source: &str,
+    program: &ast::Program,
+    prelude: &ast::Program,
+) -> Result<gos_ir::Program, Vec<Diagnostic>> {
+    check_source(file, source, program, prelude)
 }
 
-/// Like [`check`], with the user's source text given explicitly (so that IR
-/// locations carry correct line and column numbers).
+/// The same as [`check`] (kept as the name the checker's own tests use).
 pub fn check_source(
     file: &str,
     source: &str,

@@ -174,6 +174,11 @@ impl<'a> Checker<'a> {
                 (self.mk(ExprKind::Intrinsic { op: ir::Intrinsic::MapEntries, args: vec![v] }, Ty::vec(et.clone()), sp), et)
             }
             (Ty::Set(x), _) => (self.mk(ExprKind::Intrinsic { op: ir::Intrinsic::SetItems, args: vec![v] }, Ty::vec(*x.clone()), sp), *x.clone()),
+            (Ty::Receiver(_), None) => {
+                // `for v in rx`: receive until closed and drained.
+                let it = self.call_prelude("__recv_iter", vec![v], sp);
+                return self.for_iter(label, pat, it, body, span);
+            }
             _ => {
                 if enumerate || kind.is_some() {
                     // Not a collection after all: check the expression as

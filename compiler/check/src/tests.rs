@@ -272,7 +272,8 @@ fn no_panic_on_programs_with_a_line_deleted() {
     files.sort();
     let prelude = prelude();
     let mut panics = Vec::new();
-    for f in files.iter().take(400) {
+    // Every seventh program keeps the test to seconds.
+    for f in files.iter().step_by(7) {
         let src = std::fs::read_to_string(f).unwrap_or_default();
         let lines: Vec<&str> = src.lines().collect();
         for skip in 0..lines.len() {

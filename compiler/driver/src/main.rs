@@ -156,7 +156,7 @@ fn front_end(path: &PathBuf, src: String) -> Option<gos_ir::Program> {
                     return None;
                 }
             };
-            match gos_check::check(&name, &ast, &prelude) {
+            match gos_check::check(&name, &src, &ast, &prelude) {
                 Ok(p) => Some(p),
                 Err(errs) => {
                     let diags: Vec<_> = errs.into_iter().map(|d| (d.span, d.message, d.notes)).collect();

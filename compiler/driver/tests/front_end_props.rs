@@ -49,7 +49,7 @@ fn front_end_survives(src: String) -> Result<(), String> {
             let result = std::panic::catch_unwind(|| {
                 let prelude = gos_syntax::parse(gos_stdlib::PRELUDE).expect("prelude parses");
                 if let Ok(ast) = gos_syntax::parse(&src) {
-                    let _ = gos_check::check("fuzz.gos", &ast, &prelude);
+                    let _ = gos_check::check("fuzz.gos", &src, &ast, &prelude);
                 }
             });
             let _ = tx.send(result.is_ok());

@@ -299,7 +299,7 @@ fn randomized_schedules_deliver_exactly_once() {
         let wg = crate::sync::wait_group_new();
         unsafe { crate::sync::wait_group_add(wg, producers as i64).unwrap() };
         for p in 0..producers {
-            let mut r = Rng(seed ^ (p + 1) * 7919);
+            let mut r = Rng(seed ^ ((p + 1) * 7919));
             go(move || unsafe {
                 for i in 0..per {
                     perturb(&mut r);
@@ -309,7 +309,7 @@ fn randomized_schedules_deliver_exactly_once() {
             });
         }
         for q in 0..consumers {
-            let mut r = Rng(seed ^ (q + 1) * 104_729);
+            let mut r = Rng(seed ^ ((q + 1) * 104_729));
             go(move || unsafe {
                 let mut got = Vec::new();
                 loop {

@@ -145,3 +145,160 @@ pub(super) unsafe fn call(op: Intrinsic, args: &[u64], ret: TypeId, site: &Site)
         _ => unreachable!("conc::call({op:?})"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::object::field;
+    use crate::testutil::*;
+    use Intrinsic as I;
+
+    unsafe fn call(op: Intrinsic, args: &[u64], ret: TypeId) -> u64 {
+        crate::call_intrinsic(op, args, &[], ret, &SITE)
+    }
+
+    /// Reads an `Option<T>` object as a Rust option.
+    unsafe fn opt(v: u64) -> Option<u64> {
+        (field(v, 0) == 1).then(|| field(v, 1))
+    }
+
+    #[test]
+    fn channel_intrinsics_round_trip_values_and_options() {
+        setup();
+        crate::sched::enter_main_with(2);
+        unsafe {
+            let pair = call(I::ChanNew, &[2], T_CHAN_I64);
+            let (tx, rx) = (field(pair, 0), field(pair, 1));
+            assert_eq!(tx, rx, "both halves are the same channel");
+            call(I::ChanSend, &[tx, 5], T_UNIT);
+            assert_eq!(opt(call(I::ChanTryRecv, &[rx], T_OPT_I64)), Some(5));
+            assert_eq!(opt(call(I::ChanTryRecv, &[rx], T_OPT_I64)), None);
+            call(I::ChanSend, &[tx, 6], T_UNIT);
+            call(I::ChanClose, &[tx], T_UNIT);
+            assert_eq!(call(I::ChanIsClosed, &[rx], T_BOOL), 0);
+            assert_eq!(opt(call(I::ChanRecv, &[rx], T_OPT_I64)), Some(6));
+            assert_eq!(opt(call(I::ChanRecv, &[rx], T_OPT_I64)), None);
+            assert_eq!(call(I::ChanIsClosed, &[rx], T_BOOL), 1);
+            // Channels of strings are pointer channels: their ring is traced.
+            let spair = call(I::ChanNew, &[1], T_CHAN_STR);
+            assert_eq!(crate::heap::type_of(field(spair, 0) as *const u64), crate::heap::LAYOUT_CHAN | 1);
+        }
+    }
+
+    #[test]
+    fn select_intrinsic_returns_the_arm_and_leaves_the_value() {
+        setup();
+        crate::sched::enter_main_with(2);
+        unsafe {
+            let a = field(call(I::ChanNew, &[1], T_CHAN_I64), 0);
+            let b = field(call(I::ChanNew, &[1], T_CHAN_I64), 0);
+            // Nothing ready, with default.
+            assert_eq!(call(I::Select, &[1, 2, 0, a, 0, 0, b, 0], T_I64) as i64, -1);
+            // A send arm (b has room) and a receive arm on empty a.
+            assert_eq!(call(I::Select, &[0, 2, 0, a, 0, 1, b, 42], T_I64), 1);
+            assert_eq!(call(I::Select, &[0, 2, 0, a, 0, 0, b, 0], T_I64), 1);
+            assert_eq!(opt(call(I::SelectRecvValue, &[], T_OPT_I64)), Some(42));
+            call(I::ChanClose, &[a], T_UNIT);
+            assert_eq!(call(I::Select, &[0, 1, 0, a, 0], T_I64), 0);
+            assert_eq!(opt(call(I::SelectRecvValue, &[], T_OPT_I64)), None);
+        }
+    }
+
+    #[test]
+    #[should_panic(expected = "panic: close of closed channel")]
+    fn closing_twice_panics() {
+        setup();
+        unsafe {
+            let tx = field(call(I::ChanNew, &[0], T_CHAN_I64), 0);
+            call(I::ChanClose, &[tx], T_UNIT);
+            call(I::ChanClose, &[tx], T_UNIT);
+        }
+    }
+
+    #[test]
+    #[should_panic(expected = "panic: send on closed channel")]
+    fn sending_on_closed_panics() {
+        setup();
+        unsafe {
+            let tx = field(call(I::ChanNew, &[1], T_CHAN_I64), 0);
+            call(I::ChanClose, &[tx], T_UNIT);
+            call(I::ChanSend, &[tx, 1], T_UNIT);
+        }
+    }
+
+    #[test]
+    #[should_panic(expected = "panic: makechan: size out of range")]
+    fn negative_capacity_panics() {
+        setup();
+        unsafe { call(I::ChanNew, &[-1i64 as u64], T_CHAN_I64) };
+    }
+
+    #[test]
+    #[should_panic(expected = "panic: sync: negative WaitGroup counter")]
+    fn wait_group_done_below_zero_panics() {
+        setup();
+        unsafe {
+            let wg = call(I::WaitGroupNew, &[], T_UNIT);
+            call(I::WaitGroupAdd, &[wg, 1], T_UNIT);
+            call(I::WaitGroupDone, &[wg], T_UNIT);
+            call(I::WaitGroupWait, &[wg], T_UNIT);
+            call(I::WaitGroupDone, &[wg], T_UNIT);
+        }
+    }
+
+    #[test]
+    #[should_panic(expected = "fatal error: sync: unlock of unlocked mutex")]
+    fn unlocking_an_unlocked_mutex_is_fatal() {
+        setup();
+        unsafe {
+            let m = call(I::MutexNew, &[], T_UNIT);
+            call(I::MutexLock, &[m], T_UNIT);
+            call(I::MutexUnlock, &[m], T_UNIT);
+            call(I::MutexUnlock, &[m], T_UNIT);
+        }
+    }
+
+    #[test]
+    fn atomics_follow_rust_results() {
+        setup();
+        unsafe {
+            let a = call(I::AtomicNew, &[10], T_UNIT);
+            assert_eq!(call(I::AtomicFetchAdd, &[a, 5], T_I64), 10);
+            assert_eq!(call(I::AtomicLoad, &[a], T_I64), 15);
+            call(I::AtomicStore, &[a, -3i64 as u64], T_UNIT);
+            let ok = call(I::AtomicCompareExchange, &[a, -3i64 as u64, 7], T_RES_I64_I64);
+            assert_eq!((field(ok, 0), field(ok, 1) as i64), (0, -3));
+            let err = call(I::AtomicCompareExchange, &[a, 1, 2], T_RES_I64_I64);
+            assert_eq!((field(err, 0), field(err, 1)), (1, 7));
+        }
+    }
+
+    #[test]
+    fn i64vec_get_set_len() {
+        setup();
+        unsafe {
+            let v = call(I::I64VecNew, &[3], T_UNIT);
+            assert_eq!(call(I::I64VecLen, &[v], T_I64), 3);
+            call(I::I64VecSet, &[v, 2, 99], T_UNIT);
+            assert_eq!(call(I::I64VecGet, &[v, 2], T_I64), 99);
+            assert_eq!(call(I::I64VecGet, &[v, 0], T_I64), 0);
+        }
+    }
+
+    #[test]
+    #[should_panic(expected = "panic: runtime error: index out of range [3] with length 3")]
+    fn i64vec_index_is_checked() {
+        setup();
+        unsafe {
+            let v = call(I::I64VecNew, &[3], T_UNIT);
+            call(I::I64VecGet, &[v, 3], T_I64);
+        }
+    }
+
+    #[test]
+    fn num_goroutine_counts_main() {
+        setup();
+        crate::sched::enter_main_with(1);
+        assert_eq!(unsafe { call(I::NumGoroutine, &[], T_I64) }, 1);
+    }
+}

@@ -191,14 +191,20 @@ pub fn domain() -> &'static Domain {
 }
 
 /// Starts a goroutine running `entry` on a (cached) thread. The goroutine
-/// belongs to the caller's domain and program, and takes a proc token before
-/// it runs. Failing to create a thread is a fatal error, as in Go.
+/// belongs to the caller's domain and program, and runs once it has a proc
+/// token (until then it waits in the token queue without a thread). Failing
+/// to create a thread is a fatal error, as in Go.
 pub fn spawn(entry: Box<dyn FnOnce() + Send>) {
     let d = domain();
     d.counts.fetch_add(LIVE, Ordering::SeqCst);
     let id = d.next_id.fetch_add(1, Ordering::Relaxed);
     let program: &'static ProgramInfo = crate::program();
-    thread::run(Box::new(move || goroutine_main(d, id, program, entry)));
+    let job: thread::Job = Box::new(move || goroutine_main(d, id, program, entry));
+    // The new goroutine runs holding a token taken here, or queues (without
+    // a thread) until a `release` hands it one.
+    if let Some(job) = d.procs.submit(job) {
+        thread::run(job);
+    }
 }
 
 fn goroutine_main(d: &'static Domain, id: u64, program: &'static ProgramInfo, entry: Box<dyn FnOnce() + Send>) {
@@ -207,7 +213,6 @@ fn goroutine_main(d: &'static Domain, id: u64, program: &'static ProgramInfo, en
     crate::set_thread_program(program);
     crate::panic::set_goroutine_id(id);
     registry::set_running(id);
-    TOKEN_CELL.with(|c| d.procs.acquire(c));
     entry();
     d.procs.release();
     registry::set_idle();
@@ -300,7 +305,7 @@ pub fn fastrand(n: usize) -> usize {
         x ^= x >> 7;
         x ^= x << 17;
         s.set(x);
-        ((x >> 32) * n as u64 >> 32) as usize
+        (((x >> 32) * n as u64) >> 32) as usize
     })
 }
 

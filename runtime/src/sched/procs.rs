@@ -38,13 +38,21 @@ use std::time::Duration;
 /// (each ~1-25 µs) and more monitor wake-ups.
 pub const SLICE: Duration = Duration::from_millis(10);
 
+/// A goroutine queued for a token: a parked one, or a new one that has no
+/// thread yet (it gets one together with its token, so a burst of `go`
+/// statements costs threads only as fast as tokens free up).
+enum Pending {
+    Wake(Arc<WaitCell>),
+    Start(super::thread::Job),
+}
+
 /// The tokens of one domain (one running program).
 pub struct Procs {
     /// How many tokens there are.
     pub total: usize,
     idle: AtomicUsize,
     waiting: AtomicUsize,
-    queue: Mutex<VecDeque<Arc<WaitCell>>>,
+    queue: Mutex<VecDeque<Pending>>,
     /// Tokens taken so far: the monitor's measure of progress.
     handoffs: AtomicU64,
     /// Raised by the monitor, polled by `preempt_requested`.
@@ -92,9 +100,26 @@ impl Procs {
                 return;
             }
             cell.reset();
-            q.push_back(cell.clone());
+            q.push_back(Pending::Wake(cell.clone()));
         }
         cell.wait();
+    }
+
+    /// Takes a token for a new goroutine: `Some(job)` back when one was
+    /// free (the caller starts it), `None` when the job was queued (a
+    /// `release` will start it with the released token).
+    pub fn submit(&self, job: super::thread::Job) -> Option<super::thread::Job> {
+        if self.waiting.load(Ordering::SeqCst) == 0 && self.try_take() {
+            return Some(job);
+        }
+        let mut q = self.queue.lock();
+        self.waiting.fetch_add(1, Ordering::SeqCst);
+        if q.is_empty() && self.try_take() {
+            self.waiting.fetch_sub(1, Ordering::SeqCst);
+            return Some(job);
+        }
+        q.push_back(Pending::Start(job));
+        None
     }
 
     /// Gives a token back, handing it to the longest waiter if there is one.
@@ -112,10 +137,16 @@ impl Procs {
                 woken.push(c);
             }
         }
-        for c in woken {
-            // The queue owned the cell exclusively: the claim always wins.
-            if c.try_claim() {
-                c.complete();
+        for p in woken {
+            match p {
+                Pending::Wake(c) => {
+                    // The queue owned the cell exclusively: the claim
+                    // always wins.
+                    if c.try_claim() {
+                        c.complete();
+                    }
+                }
+                Pending::Start(job) => super::thread::run(job),
             }
         }
     }

@@ -14,7 +14,7 @@
 //! thread is still spinning and one futex wake when it sleeps.
 //!
 //! Stack overflow: every goroutine thread gets a small alternate signal
-//! stack (`sigaltstack`, malloc'ed, so no extra map) and the process one
+//! stack (`sigaltstack`, carved from a shared region, so no extra map) and the process one
 //! SIGSEGV/SIGBUS handler that runs on it. The handler compares the fault
 //! address with the faulting thread's guard zone (kept in a plain
 //! thread-local, readable from a signal handler): inside, it flushes stdout
@@ -47,12 +47,13 @@ pub const DEFAULT_STACK_KB: usize = 256;
 /// ran 30,000 goroutines does not keep 30,000 threads forever.
 const MAX_IDLE: usize = 1024;
 
-/// The alternate signal stack of each goroutine thread. The handler only
+/// The alternate signal stack of each goroutine thread (see [`AltPool`]). The handler only
 /// compares addresses and writes a line, but the kernel's signal frame with
 /// AVX-512 state takes about 3.5 KiB; 16 KiB leaves room for both.
 const ALT_STACK_BYTES: usize = 16 * 1024;
 
-type Job = Box<dyn FnOnce() + Send>;
+/// A goroutine's body, ready to run on a thread.
+pub type Job = Box<dyn FnOnce() + Send>;
 
 /// A thread in (or leaving) the cache: its job slot and wake-up cell.
 struct Worker {
@@ -179,7 +180,7 @@ pub(super) fn prepare_current_thread(main: bool) -> Option<*mut u8> {
     if old.ss_flags & libc::SS_DISABLE == 0 {
         return None;
     }
-    let mem = Box::into_raw(vec![0u8; ALT_STACK_BYTES].into_boxed_slice()) as *mut u8;
+    let mem = alloc_alt_stack();
     let st = libc::stack_t { ss_sp: mem as *mut libc::c_void, ss_flags: 0, ss_size: ALT_STACK_BYTES };
     // SAFETY: `mem` is a live allocation of `ALT_STACK_BYTES` that outlives
     // its use as the alternate stack (freed only after it is disabled).
@@ -192,14 +193,60 @@ pub(super) fn prepare_current_thread(main: bool) -> Option<*mut u8> {
     }
 }
 
+/// Alternate signal stacks are carved from large `MAP_NORESERVE` regions
+/// of [`ALT_REGION_SLOTS`] slots, with the free list kept outside them:
+/// a slot's pages are never touched unless a signal runs on it, so an
+/// alternate stack costs neither RSS (malloc would write chunk headers into
+/// two of its pages) nor a memory map per thread (an mmap each would).
+struct AltPool {
+    /// Next never-used slot of the current region, and the region's end.
+    next: usize,
+    end: usize,
+    free: Vec<usize>,
+}
+
+/// Slots per region: 4096 × 16 KiB = 64 MiB of address space per map.
+const ALT_REGION_SLOTS: usize = 4096;
+
+static ALT_POOL: Mutex<AltPool> = Mutex::new(AltPool { next: 0, end: 0, free: Vec::new() });
+
+fn alloc_alt_stack() -> *mut u8 {
+    let mut pool = ALT_POOL.lock();
+    if let Some(p) = pool.free.pop() {
+        return p as *mut u8;
+    }
+    if pool.next == pool.end {
+        let bytes = ALT_REGION_SLOTS * ALT_STACK_BYTES;
+        // SAFETY: an anonymous private mapping with no address hint.
+        let p = unsafe {
+            libc::mmap(
+                std::ptr::null_mut(),
+                bytes,
+                libc::PROT_READ | libc::PROT_WRITE,
+                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE,
+                -1,
+                0,
+            )
+        };
+        if p == libc::MAP_FAILED {
+            crate::panic::fatal("runtime: cannot map signal stacks (out of memory)");
+        }
+        pool.next = p as usize;
+        pool.end = p as usize + bytes;
+    }
+    let p = pool.next;
+    pool.next += ALT_STACK_BYTES;
+    p as *mut u8
+}
+
 fn disable_alt_stack(mem: *mut u8) {
     let st = libc::stack_t { ss_sp: std::ptr::null_mut(), ss_flags: libc::SS_DISABLE, ss_size: 0 };
     // SAFETY: disabling is always valid; afterwards nothing uses `mem`,
-    // which `prepare_current_thread` allocated as a boxed slice.
+    // whose slot goes back to the pool.
     unsafe {
         libc::sigaltstack(&st, std::ptr::null_mut());
-        drop(Box::from_raw(std::ptr::slice_from_raw_parts_mut(mem, ALT_STACK_BYTES)));
     }
+    ALT_POOL.lock().free.push(mem as usize);
 }
 
 /// The calling thread's stack `(lo, hi, guard size)`.

@@ -64,16 +64,16 @@ fn mutex_protects_a_counter_under_contention() {
     const N: usize = 10_000;
     let m = mutex_new();
     // A plain (non-atomic) counter: only the mutex makes this correct.
-    let counter = Arc::new(std::cell::UnsafeCell::new(0usize));
-    struct Shared(Arc<std::cell::UnsafeCell<usize>>);
-    unsafe impl Send for Shared {}
+    struct Counter(std::cell::UnsafeCell<usize>);
+    // SAFETY: every access happens under the Gossamer mutex being tested.
+    unsafe impl Sync for Counter {}
+    let counter = Arc::new(Counter(std::cell::UnsafeCell::new(0)));
     let wg = wait_group_new();
     unsafe { wait_group_add(wg, G as i64).unwrap() };
     let t0 = Instant::now();
     for _ in 0..G {
-        let c = Shared(counter.clone());
+        let c = counter.clone();
         go(move || unsafe {
-            let c = c;
             for _ in 0..N {
                 mutex_lock(m);
                 let v = *c.0.get();
@@ -86,7 +86,7 @@ fn mutex_protects_a_counter_under_contention() {
     }
     unsafe {
         wait_group_wait(wg);
-        assert_eq!(*counter.get(), G * N);
+        assert_eq!(*counter.0.get(), G * N);
         assert_eq!(mutex_unlock(m), Err(NotLocked));
     }
     assert!(t0.elapsed() < Duration::from_secs(20), "{:?}", t0.elapsed());

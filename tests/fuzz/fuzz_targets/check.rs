@@ -16,7 +16,7 @@ fn prelude() -> &'static gos_syntax::ast::Program {
 fuzz_target!(|data: &[u8]| {
     if let Ok(src) = std::str::from_utf8(data) {
         if let Ok(ast) = gos_syntax::parse(src) {
-            let _ = gos_check::check("fuzz.gos", &ast, prelude());
+            let _ = gos_check::check("fuzz.gos", src, &ast, prelude());
         }
     }
 });
