@@ -14,11 +14,14 @@
 //! compacted into a new array (same size if at most half are live, double
 //! otherwise) and the index is rebuilt.
 //!
-//! Map object words: `[len, used, cap, entries, index, mask]` where `len`
+//! Map object words: `[len, used, cap, entries, index, mask, class]` where `len`
 //! counts live entries, `used` the entries written (live or tombstones),
 //! `cap` the entry array's capacity, and `mask + 1` the index's slot count,
 //! always `2 * cap`, which keeps the index at most half full and probes
-//! short. The entry array's layout id (`LAYOUT_MAP_ENTRIES` plus two bits)
+//! short. `class` caches how keys are hashed and compared ([`KeyClass`]),
+//! decided once from the key type when the map is made, so that an
+//! operation reads one word instead of walking the type table twice. The
+//! entry array's layout id (`LAYOUT_MAP_ENTRIES` plus two bits)
 //! says whether key and value words are pointers, so the collector traces it
 //! precisely; the index is `LAYOUT_RAW`.
 //!
@@ -41,6 +44,9 @@ const M_CAP: usize = 2;
 const M_ENTRIES: usize = 3;
 const M_INDEX: usize = 4;
 const M_MASK: usize = 5;
+const M_CLASS: usize = 6;
+/// Words of a map object.
+const MAP_WORDS: usize = 7;
 /// Words per entry.
 const STRIDE: usize = 3;
 
@@ -72,12 +78,31 @@ fn key_value_types(ty: TypeId) -> (TypeId, Option<TypeId>) {
     }
 }
 
-#[inline]
-fn key_class(k: TypeId) -> KeyClass {
+/// The [`M_CLASS`] word of a map with word keys.
+const CLASS_WORD: u64 = 1;
+/// The [`M_CLASS`] word of a map with string keys.
+const CLASS_STR: u64 = 2;
+/// The [`M_CLASS`] word of a map with other keys (the key type is then
+/// read from the map's type).
+const CLASS_OTHER: u64 = 3;
+
+/// The [`M_CLASS`] word for maps of key type `k`.
+fn class_word(k: TypeId) -> u64 {
     match crate::kind(k) {
-        TypeKind::Int(_) | TypeKind::Bool | TypeKind::Char | TypeKind::Unit => KeyClass::Word,
-        TypeKind::Str => KeyClass::Str,
-        _ => KeyClass::Other(k),
+        TypeKind::Int(_) | TypeKind::Bool | TypeKind::Char | TypeKind::Unit => CLASS_WORD,
+        TypeKind::Str => CLASS_STR,
+        _ => CLASS_OTHER,
+    }
+}
+
+/// How map `m` hashes and compares its keys, from its cached class word:
+/// the common word and string keys cost one load and no type-table lookup.
+#[inline(always)]
+unsafe fn key_class(m: u64) -> KeyClass {
+    match field(m, M_CLASS) {
+        CLASS_WORD => KeyClass::Word,
+        CLASS_STR => KeyClass::Str,
+        _ => KeyClass::Other(key_value_types(TypeId(header_type(m))).0),
     }
 }
 
@@ -123,7 +148,9 @@ pub const MAX_ENTRIES: usize = 1 << 31;
 /// it grows. Like Go's `make(map, hint)`, a hint too large to honour is
 /// ignored rather than an error.
 pub fn map_new(ty: TypeId, cap: usize) -> u64 {
-    let m = alloc(ty.0, 6) as u64;
+    let m = alloc(ty.0, MAP_WORDS) as u64;
+    // SAFETY: `m` is a fresh map object of `MAP_WORDS` words.
+    unsafe { set_field(m, M_CLASS, class_word(key_value_types(ty).0)) };
     if cap > 0 && cap <= MAX_ENTRIES {
         // SAFETY: `m` is a fresh map object.
         unsafe { rebuild(m, cap.max(MIN_CAPACITY).next_power_of_two()) };
@@ -185,13 +212,15 @@ unsafe fn rebuild(m: u64, cap: usize) {
 unsafe fn find(m: u64, class: KeyClass, key: u64, h: u64) -> Result<usize, usize> {
     let mask = field(m, M_MASK) as usize;
     let slots = index_slots(m);
+    // Loaded once: comparing keys never changes the map.
+    let entries = field_ptr(field(m, M_ENTRIES), 0);
     let mut i = h as usize & mask;
     loop {
         let s = *slots.add(i);
         if s == 0 {
             return Err(i);
         }
-        let e = entry(m, s as usize - 1);
+        let e = entries.add((s as usize - 1) * STRIDE);
         if *e == h && key_eq(class, *e.add(1), key) {
             return Ok(s as usize - 1);
         }
@@ -205,7 +234,7 @@ unsafe fn lookup(m: u64, key: u64) -> Option<usize> {
     if field(m, M_LEN) == 0 {
         return None;
     }
-    let class = key_class(key_value_types(TypeId(header_type(m))).0);
+    let class = key_class(m);
     find(m, class, key, key_hash(class, key)).ok()
 }
 
@@ -215,7 +244,7 @@ unsafe fn lookup(m: u64, key: u64) -> Option<usize> {
 /// # Safety
 /// `m` must be a map or set object and `key`, `val` values of its types.
 pub unsafe fn map_insert(m: u64, key: u64, val: u64) -> Option<u64> {
-    let class = key_class(key_value_types(TypeId(header_type(m))).0);
+    let class = key_class(m);
     let h = key_hash(class, key);
     if field(m, M_CAP) == 0 {
         rebuild(m, MIN_CAPACITY);
@@ -552,6 +581,23 @@ mod tests {
                     proptest::prop_assert_eq!(map_get(m, str_from(k)), Some(*v));
                 }
             }
+        }
+    }
+
+    #[test]
+    fn key_class_is_decided_once_from_the_key_type() {
+        setup();
+        unsafe {
+            assert_eq!(field(map_new(T_MAP_I64_I64, 0), M_CLASS), CLASS_WORD);
+            assert_eq!(field(map_new(T_SET_I64, 0), M_CLASS), CLASS_WORD);
+            assert_eq!(field(map_new(T_MAP_STR_I64, 0), M_CLASS), CLASS_STR);
+            assert_eq!(field(map_new(T_MAP_TUP_I64, 0), M_CLASS), CLASS_OTHER);
+            // A clone is made by `map_new`, so it carries the class too.
+            let m = map_new(T_MAP_STR_I64, 0);
+            map_insert(m, str_from("k"), 1);
+            let c = map_clone(m, T_MAP_STR_I64);
+            assert_eq!(field(c, M_CLASS), CLASS_STR);
+            assert_eq!(map_get(c, str_from("k")), Some(1));
         }
     }
 

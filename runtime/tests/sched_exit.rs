@@ -97,6 +97,11 @@ fn child_main(scenario: &str) {
                 });
                 sched::sleep_ms(10_000);
             }
+            "std_thread_overflow" => {
+                // Not a goroutine: std's own report still applies.
+                let h = std::thread::Builder::new().stack_size(256 * 1024).spawn(|| recurse(0)).unwrap();
+                let _ = h.join();
+            }
             "segv_elsewhere" => {
                 // A fault outside any guard page is not a stack overflow.
                 let p = std::hint::black_box(16usize) as *const u64;
@@ -224,6 +229,14 @@ fn stack_overflow_is_a_fatal_error_in_main_and_in_goroutines() {
     let (code, _, err) = run_env("overflow_goroutine", &[("GOSSAMER_STACK_KB", "4096")]);
     assert_eq!(code, Some(2));
     assert!(err.ends_with("fatal error: stack overflow\n"), "{err:?}");
+}
+
+#[test]
+fn std_threads_keep_std_s_overflow_report() {
+    let (code, _, err) = run("std_thread_overflow");
+    assert_ne!(code, Some(0));
+    assert!(err.contains("has overflowed its stack"), "{err:?}");
+    assert!(!err.contains("fatal error: stack overflow"), "{err:?}");
 }
 
 #[test]

@@ -159,6 +159,10 @@ impl<'a> Checker<'a> {
             if let Ty::Ref(true, _) = c.shallow(&t) {
                 c.err(span, format!("cannot pass a `&mut` reference to {}", what));
             }
+            // The goroutine or deferred call gets its own copy of every
+            // value taken out of a place, `&self` receivers included (§7:
+            // the receiver and arguments are copied before it starts).
+            let e = c.value(e);
             let (w, l) = c.temp(e, "arg");
             stmts.push(w);
             let r = c.read_local(l, span);

@@ -235,7 +235,16 @@ impl<'a> Checker<'a> {
                     }
                     stmts.push(v);
                     (None, if diverges { Ty::Never } else { Ty::Unit })
+                } else if matches!(self.shallow(expected), Ty::Var(_) | Ty::Error) {
+                    (Some(Box::new(v)), vt)
                 } else {
+                    // Check the tail where it stands, so that a mismatch
+                    // points at the tail rather than at the whole block;
+                    // after a reported mismatch the block is erroneous and
+                    // the enclosing check stays silent.
+                    let before = self.diags.len();
+                    let v = self.coerce(v, expected, t.span);
+                    let vt = if self.diags.len() > before { Ty::Error } else { self.ty_of(&v) };
                     (Some(Box::new(v)), vt)
                 }
             }

@@ -100,7 +100,16 @@ fn close_drains_then_reports_none_and_wakes_everyone() {
 
 #[test]
 fn many_producers_and_consumers_count_every_value_once() {
-    enter_main_with(2);
+    producers_and_consumers(2);
+}
+
+#[test]
+fn many_producers_and_consumers_under_one_proc() {
+    producers_and_consumers(1);
+}
+
+fn producers_and_consumers(procs: usize) {
+    enter_main_with(procs);
     const P: u64 = 8;
     const C: u64 = 8;
     const PER: u64 = 5_000;

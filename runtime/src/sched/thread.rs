@@ -19,8 +19,10 @@
 //! address with the faulting thread's guard zone (kept in a plain
 //! thread-local, readable from a signal handler): inside, it flushes stdout
 //! if it can take the lock without waiting, prints `fatal error: stack
-//! overflow` and exits 2; anywhere else it restores the default action and
-//! returns, so the fault repeats and kills the process as it would have.
+//! overflow` and exits 2; anywhere else it chains to the handler installed
+//! before it (std's, which reports overflows of std threads), or restores
+//! the default action and returns, so the fault repeats and kills the
+//! process as it would have.
 //!
 //! Rejected: `std::thread` (four maps and a larger minimum footprint per
 //! thread, and its own SIGSEGV handler only covers its own threads) and
@@ -268,24 +270,36 @@ fn current_stack() -> (usize, usize, usize) {
     }
 }
 
+/// The SIGSEGV and SIGBUS handlers installed before ours (std's, which
+/// reports overflows of std threads' stacks), to chain to for faults that
+/// are not in a goroutine's guard zone. Written once, before our handler
+/// is installed, and only read afterwards.
+static mut PREVIOUS: [Option<libc::sigaction>; 2] = [None, None];
+
 fn install_handler() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
-        for sig in [libc::SIGSEGV, libc::SIGBUS] {
+        for (i, sig) in [libc::SIGSEGV, libc::SIGBUS].into_iter().enumerate() {
             // SAFETY: the handler is an `extern "C"` function with the
-            // SA_SIGINFO signature; the mask is initialised before use.
+            // SA_SIGINFO signature; the mask is initialised before use;
+            // `PREVIOUS[i]` is written before the handler that reads it can
+            // run, and never again.
             unsafe {
                 let mut sa: libc::sigaction = std::mem::zeroed();
                 sa.sa_sigaction = on_fault as *const () as usize;
                 sa.sa_flags = libc::SA_SIGINFO | libc::SA_ONSTACK;
                 libc::sigemptyset(&mut sa.sa_mask);
+                let mut old: libc::sigaction = std::mem::zeroed();
+                if libc::sigaction(sig, std::ptr::null(), &mut old) == 0 {
+                    (*std::ptr::addr_of_mut!(PREVIOUS))[i] = Some(old);
+                }
                 libc::sigaction(sig, &sa, std::ptr::null_mut());
             }
         }
     });
 }
 
-extern "C" fn on_fault(sig: libc::c_int, info: *mut libc::siginfo_t, _ctx: *mut libc::c_void) {
+extern "C" fn on_fault(sig: libc::c_int, info: *mut libc::siginfo_t, ctx: *mut libc::c_void) {
     // SAFETY: the kernel passes a valid siginfo for SIGSEGV/SIGBUS.
     let addr = unsafe { (*info).si_addr() } as usize;
     let (lo, hi) = GUARD.with(|g| g.get());
@@ -298,9 +312,27 @@ extern "C" fn on_fault(sig: libc::c_int, info: *mut libc::siginfo_t, _ctx: *mut 
             libc::_exit(2);
         }
     }
-    // Not ours: let the fault happen again with the default action.
-    // SAFETY: restoring the default disposition is async-signal-safe.
+    // Not ours: hand it to the previous handler (std reports overflows of
+    // its own threads' stacks), else let the fault happen again with the
+    // default action.
+    let i = if sig == libc::SIGSEGV { 0 } else { 1 };
+    // SAFETY: `PREVIOUS` is only read here (see its docs); a SA_SIGINFO
+    // handler is called with the arguments we received; restoring the
+    // default disposition is async-signal-safe.
     unsafe {
+        if let Some(prev) = (*std::ptr::addr_of!(PREVIOUS))[i] {
+            let h = prev.sa_sigaction;
+            if h != libc::SIG_DFL && h != libc::SIG_IGN && h != on_fault as *const () as usize {
+                if prev.sa_flags & libc::SA_SIGINFO != 0 {
+                    let f: extern "C" fn(libc::c_int, *mut libc::siginfo_t, *mut libc::c_void) = std::mem::transmute(h);
+                    f(sig, info, ctx);
+                } else {
+                    let f: extern "C" fn(libc::c_int) = std::mem::transmute(h);
+                    f(sig);
+                }
+                return;
+            }
+        }
         libc::signal(sig, libc::SIG_DFL);
     }
 }

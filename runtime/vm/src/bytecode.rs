@@ -296,8 +296,8 @@ opcodes! {
     CallClosure { base: Reg }
     /// Returns `r[src]` to the caller.
     Ret { src: Reg }
-    /// Starts a goroutine running the closure in `r[callee]` (not yet
-    /// supported: a runtime error).
+    /// Starts a goroutine running the closure in `r[callee]` (a closure of
+    /// no parameters besides itself; see `go.rs`).
     Go { callee: Reg }
     /// Reached only if the compiler's typing was wrong (the end of a
     /// function whose body never returns): a fatal error.

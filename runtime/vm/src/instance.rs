@@ -4,8 +4,8 @@
 //! while the program runs: the string literals materialised as runtime
 //! string objects (created once, so a literal in a loop costs a register
 //! load, not an allocation), the fieldless enum values likewise, and the
-//! global variables. Goroutines (later)
-//! share one `Instance` by reference, each with its own `Thread`.
+//! global variables. Goroutines share one `Instance` (by `Arc`, see
+//! `go.rs`), each with its own `Thread`.
 //!
 //! Globals are `AtomicU64` accessed with `Relaxed` ordering: on the targets
 //! we support that is a plain load or store, and it turns a data race on a

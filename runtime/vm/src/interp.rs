@@ -1,8 +1,9 @@
 //! The interpreter: one `loop { match }` over a function's pre-decoded
 //! instructions, with registers in a contiguous per-thread stack.
 //!
-//! Design. A [`Thread`] owns a register stack (one `Vec<u64>`, allocated
-//! once and never resized, so raw pointers into it stay valid) and a stack
+//! Design. A [`Thread`] owns a register stack (a reserved range of words,
+//! see `stack.rs`, never moved or resized, so raw pointers into it stay
+//! valid) and a stack
 //! of small [`Frame`] records. A call pushes `(caller, return pc, caller's
 //! frame pointer)` and moves the frame pointer to the callee's first
 //! argument register: the caller has already placed the arguments there, so
@@ -23,6 +24,14 @@
 //! the dispatch loop stays small enough for the compiler to keep its state
 //! (`pc`, `fp`, the code and constant pointers) in registers.
 //!
+//! Preemption: loop back-edges (taken backward branches) and calls check
+//! the scheduler's preemption flag (one relaxed load of a thread-local
+//! pointer's target) and yield the proc token when it is set, so a
+//! goroutine spinning in a loop or a recursion cannot starve the others
+//! under `GOSSAMER_PROCS=1`. Every loop iteration and every call passes one
+//! of these points; straight-line code between them is bounded by the
+//! function's length.
+//!
 //! Rejected: recursion of the Rust function per Gossamer call (the native
 //! stack would bound recursion depth and every call would save and restore
 //! the whole interpreter state), threaded code with computed gotos (not
@@ -30,6 +39,8 @@
 
 use crate::bytecode::{Conv, Function, Instr, Norm};
 use crate::instance::Instance;
+use crate::stack::RegStack;
+use std::sync::Arc;
 use gos_runtime as rt;
 
 /// Default size of a goroutine's register stack, in words (256 MiB).
@@ -56,17 +67,19 @@ pub(crate) struct Frame {
 }
 
 /// One goroutine's interpreter state. Not `Send`: a goroutine's thread
-/// creates its own.
-pub struct Thread<'a> {
-    pub(crate) inst: &'a Instance,
-    pub(crate) stack: Vec<u64>,
+/// creates its own (see `go.rs`); the [`Instance`] is shared by `Arc`
+/// because goroutines may outlive the borrow of whoever started the run.
+pub struct Thread {
+    pub(crate) inst: Arc<Instance>,
+    pub(crate) stack: RegStack,
     pub(crate) frames: Vec<Frame>,
 }
 
-impl<'a> Thread<'a> {
-    /// A thread with a register stack of `words` words.
-    pub fn new(inst: &'a Instance, words: usize) -> Thread<'a> {
-        Thread { inst, stack: vec![0u64; words.max(64)], frames: Vec::with_capacity(256) }
+impl Thread {
+    /// A thread with a register stack of its own of `words` words (the
+    /// main goroutine, tests and embedders).
+    pub fn new(inst: &Arc<Instance>, words: usize) -> Thread {
+        Thread { inst: inst.clone(), stack: RegStack::new(words), frames: Vec::with_capacity(256) }
     }
 
     /// Calls function `func` with `args` and returns its result word.
@@ -77,7 +90,7 @@ impl<'a> Thread<'a> {
         if f.frame_size as usize > self.stack.len() {
             crate::slow::stack_overflow();
         }
-        self.stack[..args.len()].copy_from_slice(args);
+        self.stack.prefix(args.len()).copy_from_slice(args);
         // SAFETY: the module is validated and the frame fits (checked above).
         unsafe { self.execute(func, 0) }
     }
@@ -117,10 +130,18 @@ impl<'a> Thread<'a> {
                 f32::from_bits(*fp.add($x.0 as usize) as u32)
             };
         }
+        // A taken branch. A backward one closes a loop, so it is a
+        // preemption point: without it a spinning goroutine would starve
+        // the others under `GOSSAMER_PROCS=1`. The direction test costs a
+        // compare on taken branches only; forward branches never yield.
         macro_rules! jump {
-            ($t:expr) => {
-                pc = code.add($t.0 as usize)
-            };
+            ($t:expr) => {{
+                let to = code.add($t.0 as usize);
+                if to < pc && rt::sched::preempt_requested() {
+                    crate::slow::preempt();
+                }
+                pc = to
+            }};
         }
         // The index of the instruction being executed (for panics).
         macro_rules! here {
@@ -385,11 +406,20 @@ impl<'a> Thread<'a> {
                     let n = (r!(i) as i64).wrapping_add(1);
                     r!(i) = n as u64;
                     if n < r!(end) as i64 {
+                        // Always a back-edge (the compiler emits `ForLoop`
+                        // only at the bottom of a loop); `jump!`'s
+                        // direction test keeps that an assumption, not an
+                        // invariant the validator would have to check.
                         jump!(t)
                     }
                 }
 
                 Instr::Call { base, f } => {
+                    // Calls are preemption points too: recursion has no
+                    // back-edges.
+                    if rt::sched::preempt_requested() {
+                        crate::slow::preempt();
+                    }
                     let callee = &*funcs.add(f.0 as usize);
                     let new_fp = fp.add(base.0 as usize);
                     if new_fp.add(callee.frame_size as usize) > stack_end || self.frames.len() >= MAX_CALL_DEPTH {
@@ -404,6 +434,9 @@ impl<'a> Thread<'a> {
                     fp = new_fp;
                 }
                 Instr::CallClosure { base } => {
+                    if rt::sched::preempt_requested() {
+                        crate::slow::preempt();
+                    }
                     let new_fp = fp.add(base.0 as usize);
                     let target = rt::field(*new_fp, 0);
                     // The closure object comes from the program, not from the
@@ -437,9 +470,7 @@ impl<'a> Thread<'a> {
                     pc = fr.ret_pc;
                     fp = fr.fp;
                 }
-                Instr::Go { callee: _ } => {
-                    rt::panic::fatal("`go` is not supported by the bytecode VM yet");
-                }
+                Instr::Go { callee } => self.go(r!(callee)),
                 Instr::Unreachable {} => {
                     crate::slow::unreachable(func.name, here!());
                 }

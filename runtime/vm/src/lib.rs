@@ -2,7 +2,8 @@
 //! opcode declared once, with its operand types in `operand.rs` and the
 //! per-function tables in `function.rs`), load-time validation (`module.rs`), the
 //! interpreter (`interp.rs`, with its cold paths in `slow.rs`), the per-run
-//! shared state (`instance.rs`) and a disassembler (`disasm.rs`).
+//! shared state (`instance.rs`), goroutine start-up (`go.rs`), register
+//! stacks (`stack.rs`) and a disassembler (`disasm.rs`).
 //!
 //! The VM is a client of `gos-runtime` exactly as compiled code will be: it
 //! allocates, formats, compares and calls library operations through the
@@ -17,12 +18,14 @@
 
 pub mod bytecode;
 mod disasm;
+mod go;
 pub mod function;
 pub mod operand;
 pub mod instance;
 pub mod interp;
 pub mod module;
 mod slow;
+pub mod stack;
 
 #[cfg(test)]
 mod tests;
@@ -31,6 +34,7 @@ pub use bytecode::{Aux, AuxIdx, CmpKind, Conv, FmtPart, Function, Instr, Loc, No
 pub use instance::Instance;
 pub use interp::Thread;
 pub use module::{Module, ModuleParts};
+pub use stack::RegStack;
 
 use gos_abi::{FormatSpec, TypeKind};
 use gos_runtime as rt;
@@ -39,16 +43,33 @@ use std::sync::Arc;
 /// The register-stack size for this process: `GOSSAMER_STACK_KB` if set
 /// to a positive number of KiB, else [`interp::DEFAULT_STACK_WORDS`].
 pub fn stack_words() -> usize {
+    stack_words_from_env().unwrap_or(interp::DEFAULT_STACK_WORDS)
+}
+
+/// `GOSSAMER_STACK_KB` in words, if it is set to a positive number of KiB.
+/// It sizes every goroutine's register stack, `main`'s included; without
+/// it `main` gets [`interp::DEFAULT_STACK_WORDS`] and other goroutines
+/// [`stack::GOROUTINE_STACK_WORDS`]. (The scheduler reads the same variable
+/// for the native stacks of goroutine threads and rejects values it cannot
+/// use.)
+pub(crate) fn stack_words_from_env() -> Option<usize> {
     match std::env::var("GOSSAMER_STACK_KB").ok().and_then(|v| v.trim().parse::<usize>().ok()) {
-        Some(kb) if kb > 0 => kb.saturating_mul(1024) / 8,
-        _ => interp::DEFAULT_STACK_WORDS,
+        Some(kb) if kb > 0 => Some(kb.saturating_mul(1024) / 8),
+        _ => None,
     }
 }
 
-/// Runs a program: initialises the runtime, runs `init` then `main`, and
-/// returns the process exit status (0, or 1 when `main` returns `Err(e)`,
-/// after printing `Error: {e:?}` on stderr). Panics and `os::exit` end the
-/// process from inside the runtime and never return here.
+/// Runs a program: initialises the runtime, runs `init` then `main` as
+/// goroutine 1, and returns the process exit status (0, or 1 when `main`
+/// returns `Err(e)`, after printing `Error: {e:?}` on stderr), stdout
+/// flushed. Panics and `os::exit` end the process from inside the runtime
+/// and never return here.
+///
+/// As in Go, the program is over when `main` returns: other goroutines are
+/// not waited for. They may still be running when this returns (on their
+/// own detached threads); the caller is expected to exit the process with
+/// the status, which ends them. Joining them instead would make a program
+/// whose goroutines block forever hang at exit.
 pub fn run(module: Arc<Module>, types: Vec<TypeKind>, file: String, args: Vec<String>) -> i32 {
     if types.len() != module.type_count {
         eprintln!(
@@ -65,7 +86,10 @@ pub fn run(module: Arc<Module>, types: Vec<TypeKind>, file: String, args: Vec<St
     // the room the 8 MiB default main stack lacks. The reservation is
     // virtual memory; only the pages touched cost anything.
     let body = move || {
-        let inst = Instance::new(module.clone());
+        // This thread is goroutine 1: it takes a proc token before any
+        // Gossamer code (`init` included) runs.
+        rt::sched::enter_main();
+        let inst = Arc::new(Instance::new(module.clone()));
         let mut thread = Thread::new(&inst, stack_words());
         if let Some(init) = module.init {
             thread.call(init, &[]);

@@ -25,6 +25,14 @@ pub(crate) fn stack_overflow() -> ! {
     rt::panic::fatal("stack overflow")
 }
 
+/// Gives the proc token up at a preemption point because the scheduler
+/// asked (another goroutine has waited a whole time slice).
+#[cold]
+#[inline(never)]
+pub(crate) fn preempt() {
+    rt::sched::yield_now();
+}
+
 /// A closure object whose function index is not a VM function: only
 /// possible if a native tier's closure reached the VM, a runtime bug.
 #[cold]
@@ -41,7 +49,7 @@ pub(crate) fn unreachable(func: &str, pc: usize) -> ! {
     rt::panic::fatal(&format!("vm: reached unreachable code in `{func}` at instruction {pc}"))
 }
 
-impl<'a> Thread<'a> {
+impl Thread {
     /// Where a panic at instruction `pc` of function `fi` is reported.
     pub(crate) fn site(&self, fi: u32, pc: usize) -> Site {
         let funcs = &self.inst.module.funcs;

@@ -33,7 +33,7 @@ fn module(funcs: Vec<Function>) -> Result<Module, String> {
 
 fn run(m: Module, f: u32, args: &[u64]) -> u64 {
     gos_runtime::init(vec![TypeKind::Unit, TypeKind::Int(IntTy::I64)], "t.gos".into(), vec![]);
-    let inst = Instance::new(Arc::new(m));
+    let inst = Arc::new(Instance::new(Arc::new(m)));
     let mut t = Thread::new(&inst, 1 << 12);
     t.call(f, args)
 }
@@ -156,7 +156,7 @@ fn immediate_branches_and_narrow_arithmetic() {
     let m = module(vec![f]).unwrap();
     let m = Arc::new(m);
     gos_runtime::init(vec![TypeKind::Unit, TypeKind::Int(IntTy::I64)], "t.gos".into(), vec![]);
-    let inst = Instance::new(m);
+    let inst = Arc::new(Instance::new(m));
     let mut t = Thread::new(&inst, 1 << 12);
     assert_eq!(t.call(0, &[7]), 49);
     assert_eq!(t.call(0, &[100_000]), (100_000i64 * 100_000) as i32 as i64 as u64);

@@ -190,7 +190,7 @@ fn main() {
             println!("{m}");
         }
         gos_runtime::init(p.types.clone(), p.file.clone(), vec![]);
-        let inst = gos_vm::Instance::new(Arc::new(m));
+        let inst = Arc::new(gos_vm::Instance::new(Arc::new(m)));
         let mut thread = gos_vm::Thread::new(&inst, gos_vm::stack_words());
         let (start, cpu) = (Instant::now(), cpu_seconds());
         let r = thread.call(p.main.0, &[]);

@@ -164,9 +164,6 @@ pub fn f64c(v: f64, t: TypeId) -> Expr {
 pub fn strc(s: &str, t: TypeId) -> Expr {
     ex(ExprKind::Const(Const::Str(s.into())), t)
 }
-pub fn unit(t: TypeId) -> Expr {
-    ex(ExprKind::Const(Const::Unit), t)
-}
 pub fn bin(op: BinOp, a: Expr, b: Expr, t: TypeId) -> Expr {
     ex(ExprKind::Binary { op, lhs: Box::new(a), rhs: Box::new(b) }, t)
 }

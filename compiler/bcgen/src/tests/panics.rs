@@ -58,21 +58,29 @@ fn case(name: &str) -> Program {
             p.main_returns_result = true;
             p
         }
-        "go" => {
+        // A goroutine that panics while `main` spins in `loop {}`: under
+        // one proc the goroutine only runs if `main` is preempted at its
+        // loop's back-edge.
+        "go_panic" | "go_then_return" => {
             let ft = tys.t(TypeKind::Func { params: vec![], ret: unit });
-            let mut body = Fb::new("body", &[], unit);
+            let mut body = Fb::new("body", &[], never);
             body.env = Some(vec![]);
+            at(9, 7);
+            let bb = intrinsic(Intrinsic::Panic, vec![strc("boom", st)], never);
             let m = Fb::new("main", &[], unit);
-            let mb = ex(ExprKind::Go(Box::new(ex(ExprKind::MakeClosure { func: FuncId(0), captures: vec![] }, ft))), unit);
-            program(&tys, vec![body.finish(unit_expr(unit)), m.finish(mb)], 1)
+            at(4, 5);
+            let go = ex(ExprKind::Go(Box::new(ex(ExprKind::MakeClosure { func: FuncId(0), captures: vec![] }, ft))), unit);
+            let spin = ex(ExprKind::Loop { id: LoopId(0), cond: None, body: Box::new(block(vec![], None, unit)), step: None }, never);
+            // `go_then_return`: `main` returns at once, ending the program
+            // before (or while) the goroutine panics... unless it won the
+            // race; either way the status is 0 or 2, never a hang.
+            let mb = if name == "go_panic" { block(vec![go, spin], None, unit) } else { block(vec![go], None, unit) };
+            program(&tys, vec![body.finish(bb), m.finish(mb)], 1)
         }
         other => panic!("no case {other}"),
     }
 }
 
-fn unit_expr(t: TypeId) -> Expr {
-    unit(t)
-}
 
 #[test]
 #[ignore = "run by the panic tests in a child process"]
@@ -86,10 +94,16 @@ fn panic_child() {
 
 /// Runs case `name` in a child; returns (exit status, stderr).
 fn child(name: &str) -> (i32, String) {
+    child_env(name, &[])
+}
+
+/// [`child`] with extra environment variables.
+fn child_env(name: &str, env: &[(&str, &str)]) -> (i32, String) {
     let exe = std::env::current_exe().expect("test binary");
     let out = std::process::Command::new(exe)
         .args(["tests::panics::panic_child", "--exact", "--ignored", "--nocapture", "--test-threads=1"])
         .env("GOS_VM_TEST_CASE", name)
+        .envs(env.iter().copied())
         .output()
         .expect("run child");
     (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stderr).into_owned())
@@ -134,8 +148,18 @@ fn main_returning_err_prints_debug_form() {
 }
 
 #[test]
-fn go_is_a_clear_error_for_now() {
-    let (code, err) = child("go");
-    assert_eq!(code, 2, "{err}");
-    assert!(err.contains("`go` is not supported"), "{err}");
+fn a_panicking_goroutine_ends_the_program_even_with_one_proc() {
+    for procs in ["1", "2"] {
+        let (code, err) = child_env("go_panic", &[("GOSSAMER_PROCS", procs)]);
+        assert_eq!(code, 2, "procs={procs}: {err}");
+        assert!(err.contains("panic: boom"), "procs={procs}: {err}");
+        assert!(err.contains("t.gos:9:7"), "the goroutine's own location: {err}");
+        assert!(!err.contains("goroutine 1 "), "not blamed on main: {err}");
+    }
+}
+
+#[test]
+fn main_returning_ends_the_program() {
+    let (code, err) = child_env("go_then_return", &[("GOSSAMER_PROCS", "1")]);
+    assert!(code == 0 || (code == 2 && err.contains("panic: boom")), "{code}: {err}");
 }
