@@ -321,3 +321,102 @@ impl TypeTable {
     }
 }
 
+
+/// Generates the shared and the mutable child walk of [`Expr`] from one
+/// definition, so that every pass that visits sub-expressions (the
+/// checker's fix-up and pruning, the bytecode compiler's analyses) sees the
+/// same children and a new `ExprKind` is added in one place.
+macro_rules! child_walk {
+    ($name:ident, $place:ident, $($mut_:ident)?) => {
+        /// Calls `f` on each direct sub-expression (places included), in
+        /// no particular order.
+        pub fn $name<'e>(&'e $($mut_)? self, f: &mut dyn FnMut(&'e $($mut_)? Expr)) {
+            fn $place<'e>(p: &'e $($mut_)? Place, f: &mut dyn FnMut(&'e $($mut_)? Expr)) {
+                match p {
+                    Place::Local(_) | Place::Global(_) => {}
+                    Place::Field { obj, .. } => f(obj),
+                    Place::ArrayElem { arr: a, index } | Place::VecElem { vec: a, index } => {
+                        f(a);
+                        f(index)
+                    }
+                    Place::Deref(x) | Place::Cell(x) => f(x),
+                }
+            }
+            match & $($mut_)? self.kind {
+                ExprKind::Const(_) | ExprKind::Continue { .. } | ExprKind::Capture(_) => {}
+                ExprKind::Read(p) | ExprKind::MakeRef(p) => $place(p, f),
+                ExprKind::Write { place: p, value } => {
+                    f(value);
+                    $place(p, f)
+                }
+                ExprKind::Unary { arg, .. } | ExprKind::Cast { arg } => f(arg),
+                ExprKind::Binary { lhs, rhs, .. } | ExprKind::Logic { lhs, rhs, .. } => {
+                    f(lhs);
+                    f(rhs)
+                }
+                ExprKind::Block { stmts, tail } => {
+                    for s in stmts {
+                        f(s)
+                    }
+                    if let Some(t) = tail {
+                        f(t)
+                    }
+                }
+                ExprKind::If { cond, then, else_ } => {
+                    f(cond);
+                    f(then);
+                    if let Some(x) = else_ {
+                        f(x)
+                    }
+                }
+                ExprKind::Loop { cond, body, step, .. } => {
+                    if let Some(c) = cond {
+                        f(c)
+                    }
+                    f(body);
+                    if let Some(s) = step {
+                        f(s)
+                    }
+                }
+                ExprKind::Break { value: v, .. } | ExprKind::Return(v) => {
+                    if let Some(v) = v {
+                        f(v)
+                    }
+                }
+                ExprKind::Call { args, .. }
+                | ExprKind::MakeClosure { captures: args, .. }
+                | ExprKind::Aggregate(args)
+                | ExprKind::EnumNew { fields: args, .. }
+                | ExprKind::Intrinsic { args, .. } => {
+                    for a in args {
+                        f(a)
+                    }
+                }
+                ExprKind::CallClosure { callee, args } => {
+                    f(callee);
+                    for a in args {
+                        f(a)
+                    }
+                }
+                ExprKind::ArrayRepeat(x)
+                | ExprKind::Copy(x)
+                | ExprKind::Clone(x)
+                | ExprKind::EnumTag(x)
+                | ExprKind::Go(x)
+                | ExprKind::EnumField { value: x, .. } => f(x),
+                ExprKind::Format(pieces) => {
+                    for p in pieces {
+                        if let FmtPiece::Arg { value, .. } = p {
+                            f(value)
+                        }
+                    }
+                }
+            }
+        }
+    };
+}
+
+impl Expr {
+    child_walk!(for_each_child, place_children,);
+    child_walk!(for_each_child_mut, place_children_mut, mut);
+}
