@@ -31,17 +31,7 @@ impl<'a> Checker<'a> {
 
     pub fn while_let(&mut self, label: Option<&ast::Ident>, pat: &'a ast::Pattern, e: &'a ast::Expr, body: &'a ast::Block, span: Span) -> ir::Expr {
         let id = self.push_loop(label, false);
-        let v = self.expr(e, &Ty::Error);
-        let v = self.autoderef(v, e.span);
-        let t = self.ty_of(&v);
-        let (w, tmp) = self.temp(v, "scrutinee");
-        self.push_scope();
-        let mut binds = Vec::new();
-        let (steps, _) = self.lower_pattern(pat, &crate::patterns::Acc::Local(tmp, t.clone()), &t, &mut binds);
-        let cond = self.steps_cond(steps, span);
-        for (n, l) in &binds {
-            self.bind_name(n, *l);
-        }
+        let (w, cond) = self.refutable_binding(pat, e, span);
         let b = self.block(body, &Ty::Unit);
         self.pop_scope();
         self.frame().loops.pop();

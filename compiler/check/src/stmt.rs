@@ -388,7 +388,11 @@ impl<'a> Checker<'a> {
         }
     }
 
-    pub fn if_let(&mut self, pat: &'a ast::Pattern, e: &'a ast::Expr, then: &'a ast::Block, else_: Option<&'a ast::Expr>, span: Span, expected: &Ty) -> ir::Expr {
+    /// The shared head of `if let` and `while let`: evaluates `e` into a
+    /// temporary, opens a scope, and binds the names of `pat` in it.
+    /// Returns the temporary's initialisation and the test that `pat`
+    /// matches; the caller closes the scope.
+    pub fn refutable_binding(&mut self, pat: &'a ast::Pattern, e: &'a ast::Expr, span: Span) -> (ir::Expr, ir::Expr) {
         let v = self.expr(e, &Ty::Error);
         let v = self.autoderef(v, e.span);
         let t = self.ty_of(&v);
@@ -400,6 +404,11 @@ impl<'a> Checker<'a> {
         for (n, l) in &binds {
             self.bind_name(n, *l);
         }
+        (w, cond)
+    }
+
+    pub fn if_let(&mut self, pat: &'a ast::Pattern, e: &'a ast::Expr, then: &'a ast::Block, else_: Option<&'a ast::Expr>, span: Span, expected: &Ty) -> ir::Expr {
+        let (w, cond) = self.refutable_binding(pat, e, span);
         let has_else = else_.is_some();
         let th = self.block(then, if has_else { expected } else { &Ty::Unit });
         self.pop_scope();

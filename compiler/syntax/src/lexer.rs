@@ -528,22 +528,22 @@ fn split_tuple_fields(tokens: &mut VecDeque<Spanned>, text: &str, start: usize) 
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn toks(src: &str) -> Vec<Token> {
+    pub(crate) fn toks(src: &str) -> Vec<Token> {
         let (tokens, errors) = lex(src);
         assert!(errors.is_empty(), "unexpected errors for {src:?}: {errors:?}");
         tokens.into_iter().map(|(_, t, _)| t).collect()
     }
 
-    fn err(src: &str) -> String {
+    pub(crate) fn err(src: &str) -> String {
         let (_, errors) = lex(src);
         assert!(!errors.is_empty(), "expected an error for {src:?}");
         errors[0].message.clone()
     }
 
-    fn int(value: u128) -> Token {
+    pub(crate) fn int(value: u128) -> Token {
         Token::Int(IntLit { value, suffix: None })
     }
 

@@ -390,23 +390,8 @@ pub(crate) fn lex_block_comment(lex: &mut Lexer<Token>) -> Result<(), LexError> 
 #[cfg(test)]
 mod tests {
     use crate::ast::Span;
+    use crate::lexer::tests::{err, int, toks};
     use crate::lexer::{lex, FloatLit, IntLit, Token};
-
-    fn toks(src: &str) -> Vec<Token> {
-        let (tokens, errors) = lex(src);
-        assert!(errors.is_empty(), "unexpected errors for {src:?}: {errors:?}");
-        tokens.into_iter().map(|(_, t, _)| t).collect()
-    }
-
-    fn err(src: &str) -> String {
-        let (_, errors) = lex(src);
-        assert!(!errors.is_empty(), "expected an error for {src:?}");
-        errors[0].message.clone()
-    }
-
-    fn int(value: u128) -> Token {
-        Token::Int(IntLit { value, suffix: None })
-    }
 
     fn float(text: &str) -> Token {
         Token::Float(FloatLit { text: text.to_string(), suffix: None })
