@@ -88,11 +88,17 @@ pub fn chan_new(cap: i64, ptr_elems: bool) -> Option<u64> {
     let state = Box::new(ChanState {
         inner: Mutex::new(Inner { head: 0, len: 0, closed: false, recvq: VecDeque::new(), sendq: VecDeque::new() }),
     });
+    let p = Box::into_raw(state);
     // SAFETY: the object has 2 + cap words.
     unsafe {
-        *field_ptr(obj, 0) = Box::into_raw(state) as u64;
+        *field_ptr(obj, 0) = p as u64;
         *field_ptr(obj, 1) = cap as u64;
     }
+    /// Frees the state when the collector frees the channel.
+    unsafe fn drop_state(p: usize) {
+        drop(Box::from_raw(p as *mut ChanState));
+    }
+    crate::gc::register_finalizer(obj, p as usize, drop_state);
     Some(obj)
 }
 

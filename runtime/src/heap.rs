@@ -2,38 +2,27 @@
 //!
 //! Design: every object is `[size][header][word 0][word 1]…`. The pointer
 //! handed out (and stored in value words) points at the header, an 8-byte
-//! word holding `type_id: u32` in its low half and `gc: u32` (mark state for
-//! the collector) in its high half; the fields follow, zeroed. The hidden
-//! size word in front of the header records the object's length in words,
-//! so that the collector (and debugging code) can walk any object, including
-//! runtime-internal buffers whose length no type describes.
+//! word holding `type_id: u32` in its low half (the high half is unused;
+//! mark bits live in side bitmaps, see `gc::pages`); the fields follow,
+//! zeroed. The hidden size word in front of the header records the
+//! object's length in words, so that the collector (and debugging code)
+//! can walk any object, including runtime-internal buffers whose length no
+//! type describes.
 //!
-//! Invariants: all allocation goes through [`alloc`], which counts every
-//! byte in [`allocated_total`] and [`heap_bytes`]; objects never move; the
-//! type id is either an index into the program's type table or one of the
-//! internal layout ids below (`>= 0x8000_0000`), each of which says exactly
-//! which of its words are pointers. That is all the collector needs to trace
-//! the heap precisely.
+//! Invariants: all allocation goes through [`alloc`], which the collector
+//! counts in [`allocated_total`] and [`heap_bytes`]; objects never move;
+//! the type id is either an index into the program's type table or one of
+//! the internal layout ids below (`>= 0x8000_0000`), each of which says
+//! exactly which of its words are pointers. That is all the collector
+//! needs to trace the heap precisely.
 //!
-//! For now objects are never freed: the stop-the-world mark-sweep collector
-//! is the next step, and it will replace the body of [`alloc`] with
-//! size-classed pages and per-thread caches without changing callers. Until
-//! then small objects are bump-allocated from a per-thread block
-//! ([`BLOCK_BYTES`]) carved out of large `MAP_NORESERVE` regions that the
-//! kernel hands out zeroed, so an allocation is a thread-local pointer bump
-//! (the system allocator's `calloc` cost about 260 instructions per object,
-//! the largest single cost of the string and map benchmarks); objects over
-//! [`SMALL_BYTES`] come from the system allocator. Regions rather than a
-//! mapping per thread keep the number of memory maps independent of the
-//! number of goroutines (`vm.max_map_count` is 65,530 here).
+//! Memory comes from the collector's page heap (`gc`): objects up to
+//! `gc::sizeclass::MAX_SMALL` bytes from size-classed spans through a
+//! per-thread cache (no lock, no atomic on the fast path), larger ones
+//! from spans of their own. Unreachable objects are freed by the
+//! stop-the-world mark-sweep collector (design/gc.md).
 //! Rejected: `Rc`/`Arc` graphs of language values (cycles leak, every copy
 //! pays a count).
-//! Thread safety: blocks are per thread, regions are handed out under a
-//! lock, the system allocator is thread-safe and the counters are atomics,
-//! so goroutines (OS threads) may allocate concurrently.
-
-use std::alloc::Layout;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Words before the first field: the header.
 pub const HEADER_WORDS: usize = 1;
@@ -72,17 +61,12 @@ pub fn is_internal_layout(ty: u32) -> bool {
     ty >= 0x8000_0000
 }
 
-/// Bytes ever allocated. One counter (not one per statistic) because each
-/// uncontended atomic add still costs a locked instruction on every
-/// allocation; the other statistics derive from it and from what the
-/// collector frees.
-static ALLOCATED_TOTAL: AtomicU64 = AtomicU64::new(0);
-/// Bytes freed by the collector (none yet: objects are not freed).
-static FREED_TOTAL: AtomicU64 = AtomicU64::new(0);
-
 /// Allocates an object of type (or internal layout) `ty` with `words`
 /// zeroed words after its header, and returns the header's address.
-/// Running out of memory is a fatal error, as in Go.
+/// Objects of types that hold no pointers go to `noscan` spans, which the
+/// collector marks without reading. Running out of memory is a fatal
+/// error, as in Go. The allocation slow path is a safe point: a
+/// collection may run inside this call.
 #[inline]
 pub fn alloc(ty: u32, words: usize) -> *mut u64 {
     let total = match words.checked_add(1 + HEADER_WORDS) {
@@ -90,90 +74,16 @@ pub fn alloc(ty: u32, words: usize) -> *mut u64 {
         _ => crate::panic::fatal("runtime: out of memory"),
     };
     let bytes = total * 8;
-    let base = if bytes <= SMALL_BYTES { bump(bytes) } else { alloc_large(bytes) };
-    ALLOCATED_TOTAL.fetch_add(bytes as u64, Ordering::Relaxed);
-    // SAFETY: `base` points at `total >= 2` freshly allocated words.
+    let noscan = crate::gc::is_noscan(ty);
+    let base =
+        if bytes <= crate::gc::sizeclass::MAX_SMALL { crate::gc::alloc_small(bytes, noscan) } else { crate::gc::alloc_large(bytes, noscan) };
+    // SAFETY: `base` points at `total >= 2` zeroed words.
     unsafe {
         *base = words as u64;
         let obj = base.add(1);
         *obj = ty as u64;
         obj
     }
-}
-
-/// Objects up to this many bytes (size word and header included) are
-/// bump-allocated; larger ones come from the system allocator. Trade-off:
-/// a larger bound serves more objects from the fast path but wastes up to
-/// this much at the end of each block.
-pub const SMALL_BYTES: usize = 2048;
-/// Bytes a thread takes from a region at a time. Trade-off: fewer trips to
-/// the region lock against memory reserved (not touched) by threads that
-/// allocate little; untouched pages cost no RSS.
-pub const BLOCK_BYTES: usize = 64 << 10;
-/// Bytes reserved per region mapping (address space, `MAP_NORESERVE`).
-pub const REGION_BYTES: usize = 64 << 20;
-
-thread_local! {
-    /// This thread's block: `(next free byte, end)`.
-    static BLOCK: std::cell::Cell<(usize, usize)> = const { std::cell::Cell::new((0, 0)) };
-}
-
-/// The region blocks are carved from: `(next free byte, end)`.
-static REGION: parking_lot::Mutex<(usize, usize)> = parking_lot::Mutex::new((0, 0));
-
-/// A zeroed, 8-aligned allocation of `bytes <= SMALL_BYTES` from this
-/// thread's block.
-#[inline]
-fn bump(bytes: usize) -> *mut u64 {
-    BLOCK.with(|b| {
-        let (next, end) = b.get();
-        if end - next >= bytes {
-            b.set((next + bytes, end));
-            return next as *mut u64;
-        }
-        let start = new_block();
-        b.set((start + bytes, start + BLOCK_BYTES));
-        start as *mut u64
-    })
-}
-
-/// Takes a fresh block from the current region, mapping a new region when
-/// it is used up. Memory from a fresh anonymous mapping is zero, and
-/// nothing is ever handed out twice, so blocks need no clearing.
-#[cold]
-fn new_block() -> usize {
-    let mut r = REGION.lock();
-    if r.1 - r.0 < BLOCK_BYTES {
-        // SAFETY: an anonymous private mapping with no address hint.
-        let p = unsafe {
-            libc::mmap(
-                std::ptr::null_mut(),
-                REGION_BYTES,
-                libc::PROT_READ | libc::PROT_WRITE,
-                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE,
-                -1,
-                0,
-            )
-        };
-        if p == libc::MAP_FAILED {
-            crate::panic::fatal("runtime: out of memory");
-        }
-        *r = (p as usize, p as usize + REGION_BYTES);
-    }
-    let start = r.0;
-    r.0 += BLOCK_BYTES;
-    start
-}
-
-/// A zeroed allocation of `bytes` from the system allocator.
-#[cold]
-fn alloc_large(bytes: usize) -> *mut u64 {
-    // SAFETY: the layout has a non-zero size and a valid alignment.
-    let base = unsafe { std::alloc::alloc_zeroed(Layout::from_size_align_unchecked(bytes, 8)) } as *mut u64;
-    if base.is_null() {
-        crate::panic::fatal("runtime: out of memory");
-    }
-    base
 }
 
 /// The number of words after the header of `obj` (as passed to [`alloc`]).
@@ -194,15 +104,7 @@ pub unsafe fn type_of(obj: *const u64) -> u32 {
     *obj as u32
 }
 
-/// Bytes ever allocated.
-pub fn allocated_total() -> u64 {
-    ALLOCATED_TOTAL.load(Ordering::Relaxed)
-}
-
-/// Bytes in allocated objects now (live or not yet collected).
-pub fn heap_bytes() -> u64 {
-    ALLOCATED_TOTAL.load(Ordering::Relaxed).saturating_sub(FREED_TOTAL.load(Ordering::Relaxed))
-}
+pub use crate::gc::{allocated_total, heap_bytes};
 
 #[cfg(test)]
 mod tests {

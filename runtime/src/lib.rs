@@ -22,6 +22,7 @@
 
 pub mod chan;
 pub mod fmt;
+pub mod gc;
 pub mod heap;
 pub mod map;
 pub mod natives;
@@ -93,6 +94,9 @@ pub fn init(types: Vec<TypeKind>, file: String, args: Vec<String>) {
     } else {
         // The first program is global; clear a stale override on this thread.
         THREAD_PROGRAM.with(|p| p.set(None));
+        if gc::enabled() {
+            gc::install_program();
+        }
         // Whatever path ends the process through libc's `exit` (our `exit`,
         // a client's `std::process::exit`, `main` returning), buffered
         // output is written first.

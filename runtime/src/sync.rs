@@ -32,8 +32,14 @@ const MAX_I64VEC: i64 = 1 << 45;
 
 fn new_handle<T>(state: T) -> u64 {
     let obj = alloc(LAYOUT_HANDLE, 1) as u64;
+    let p = Box::into_raw(Box::new(state));
     // SAFETY: the object has one word.
-    unsafe { *field_ptr(obj, 0) = Box::into_raw(Box::new(state)) as u64 };
+    unsafe { *field_ptr(obj, 0) = p as u64 };
+    /// Frees the state when the collector frees the handle.
+    unsafe fn drop_state<T>(p: usize) {
+        drop(Box::from_raw(p as *mut T));
+    }
+    crate::gc::register_finalizer(obj, p as usize, drop_state::<T>);
     obj
 }
 

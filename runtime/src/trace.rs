@@ -36,17 +36,85 @@ pub enum Pointer {
     Candidate,
 }
 
+/// Which words of objects of one program type are pointers: built once
+/// per type ([`describe`]) so that the collector's mark loop does one
+/// table lookup per object instead of walking the type.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Desc {
+    /// No word is a pointer.
+    NoScan,
+    /// These words are pointers.
+    Words(Box<[u32]>),
+    /// An enum: per variant tag (word 0), the words that are pointers.
+    Enum(Box<[Box<[u32]>]>),
+    /// A closure: word 0 is the function, the rest are captures of unknown
+    /// type (candidates).
+    Func,
+}
+
+impl Desc {
+    /// Whether objects of this type never hold pointers.
+    pub fn is_noscan(&self) -> bool {
+        match self {
+            Desc::NoScan => true,
+            Desc::Words(w) => w.is_empty(),
+            Desc::Enum(vs) => vs.iter().all(|v| v.is_empty()),
+            Desc::Func => false,
+        }
+    }
+}
+
+/// The pointer words of objects of type kind `k` (of the running program).
+pub fn describe(k: &TypeKind) -> Desc {
+    let is_ptr = |t: gos_abi::TypeId| crate::kind(t).is_pointer();
+    match k {
+        TypeKind::Struct { .. } | TypeKind::Tuple(_) | TypeKind::Array(..) => Desc::Words(
+            (0..crate::value::aggregate_words(k))
+                .filter(|&i| is_ptr(crate::value::aggregate_field_type(k, i)))
+                .map(|i| i as u32)
+                .collect(),
+        ),
+        TypeKind::Enum { variants, .. } => Desc::Enum(
+            variants
+                .iter()
+                .map(|v| v.fields.iter().enumerate().filter(|(_, (_, t))| is_ptr(*t)).map(|(i, _)| 1 + i as u32).collect())
+                .collect(),
+        ),
+        TypeKind::Box(t) | TypeKind::Cell(t) if is_ptr(*t) => Desc::Words(Box::new([0])),
+        TypeKind::Vec(_) => Desc::Words(Box::new([crate::object::VEC_BUF as u32])),
+        // Entry array and index array (see `map`).
+        TypeKind::Map(..) | TypeKind::Set(_) => Desc::Words(Box::new([3, 4])),
+        TypeKind::Func { .. } => Desc::Func,
+        // Scalars and `Str` never have objects of their table type; the
+        // handle types' layouts belong to the concurrency runtime.
+        _ => Desc::NoScan,
+    }
+}
+
+/// Whether objects of internal layout `ty` hold no pointers.
+pub fn layout_is_noscan(ty: u32) -> bool {
+    match ty {
+        LAYOUT_RAW | LAYOUT_STRBUF | LAYOUT_HANDLE => true,
+        t if t & !1 == LAYOUT_CHAN => t & 1 == 0,
+        t if t & !3 == LAYOUT_MAP_ENTRIES => t & 3 == 0,
+        _ => false,
+    }
+}
+
 /// Calls `f` with each word of object `obj` that may point to another
-/// object (0 words included), and whether the layout is sure of it.
+/// object (0 words included), and whether the layout is sure of it;
+/// `descs` describes the program's types (see [`describe`]).
 ///
 /// # Safety
-/// `obj` must be an object made by [`alloc`] of the running program.
-pub unsafe fn for_each_pointer(obj: u64, mut f: impl FnMut(u64, Pointer)) {
+/// `obj` must be an object made by [`alloc`] of the program `descs`
+/// describes.
+#[inline(always)]
+pub unsafe fn scan_object(obj: u64, descs: &[Desc], mut f: impl FnMut(u64, Pointer)) {
     let o = obj as *const u64;
     let ty = type_of(o);
-    let words = object_words(o);
     let mut exact = |w: u64| f(w, Pointer::Exact);
     if is_internal_layout(ty) {
+        let words = object_words(o);
         match ty {
             LAYOUT_RAW | LAYOUT_STRBUF => {}
             LAYOUT_PTRS => (0..words).for_each(|i| exact(field(obj, i))),
@@ -73,37 +141,27 @@ pub unsafe fn for_each_pointer(obj: u64, mut f: impl FnMut(u64, Pointer)) {
         }
         return;
     }
-    let is_ptr = |t: gos_abi::TypeId| crate::kind(t).is_pointer();
-    match crate::kind(gos_abi::TypeId(ty)) {
-        k @ (TypeKind::Struct { .. } | TypeKind::Tuple(_) | TypeKind::Array(..)) => {
-            for i in 0..crate::value::aggregate_words(k) {
-                if is_ptr(crate::value::aggregate_field_type(k, i)) {
-                    exact(field(obj, i));
-                }
+    match descs.get(ty as usize) {
+        Some(Desc::NoScan) => {}
+        Some(Desc::Words(ws)) => ws.iter().for_each(|&i| exact(field(obj, i as usize))),
+        Some(Desc::Enum(vs)) => {
+            if let Some(v) = vs.get(field(obj, 0) as usize) {
+                v.iter().for_each(|&i| exact(field(obj, i as usize)));
             }
         }
-        TypeKind::Enum { variants, .. } => {
-            let tag = field(obj, 0) as usize;
-            if let Some(v) = variants.get(tag) {
-                for (i, (_, t)) in v.fields.iter().enumerate() {
-                    if is_ptr(*t) {
-                        exact(field(obj, 1 + i));
-                    }
-                }
-            }
-        }
-        TypeKind::Box(t) | TypeKind::Cell(t) if is_ptr(*t) => exact(field(obj, 0)),
-        TypeKind::Vec(_) => exact(field(obj, crate::object::VEC_BUF)),
-        TypeKind::Map(..) | TypeKind::Set(_) => {
-            // Entry array and index array (see `map`).
-            exact(field(obj, 3));
-            exact(field(obj, 4));
-        }
-        TypeKind::Func { .. } => (1..words).for_each(|i| f(field(obj, i), Pointer::Candidate)),
-        // Scalars and `Str` never have objects of their table type; the
-        // handle types' layouts belong to the concurrency runtime.
-        _ => {}
+        Some(Desc::Func) => (1..object_words(o)).for_each(|i| f(field(obj, i), Pointer::Candidate)),
+        None => crate::panic::fatal(&format!("runtime: object of type {ty}, which the program does not have")),
     }
+}
+
+/// [`scan_object`] for the running program, describing its types afresh
+/// (for tests and tools; the collector keeps the descriptions).
+///
+/// # Safety
+/// `obj` must be an object made by [`alloc`] of the running program.
+pub unsafe fn for_each_pointer(obj: u64, f: impl FnMut(u64, Pointer)) {
+    let descs: Vec<Desc> = crate::types().iter().map(describe).collect();
+    scan_object(obj, &descs, f)
 }
 
 /// Calls `f` with each object the runtime itself keeps alive (the shared

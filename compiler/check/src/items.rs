@@ -164,6 +164,8 @@ pub fn intrinsic_by_name(name: &str) -> Option<Intrinsic> {
         "I64VecSet" => I::I64VecSet,
         "I64VecWriteBytesToStdout" => I::I64VecWriteBytesToStdout,
         "NumGoroutine" => I::NumGoroutine,
+        "Gc" => I::Gc,
+        "MemStats" => I::MemStats,
         _ => return None,
     })
 }

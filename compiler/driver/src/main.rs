@@ -110,6 +110,8 @@ fn main() -> ExitCode {
                 println!("{module}");
                 return ExitCode::SUCCESS;
             }
+            // One program per process: its heap is collected.
+            gos_runtime::gc::enable();
             let code = gos_vm::run(Arc::new(module), program.types, program.file, run.args);
             ExitCode::from(code.clamp(0, 255) as u8)
         }

@@ -278,4 +278,11 @@ pub enum Intrinsic {
     I64VecWriteBytesToStdout,
     /// () -> i64: live goroutines, `main` included.
     NumGoroutine,
+
+    // ---- memory (LANGUAGE.md §6 `std::runtime`; implemented in gos-runtime::gc) ----
+    /// () -> (): a full stop-the-world collection.
+    Gc,
+    /// () -> MemStats: the collector's statistics, an aggregate of nine
+    /// `i64` words in the order of the prelude's `MemStats` fields.
+    MemStats,
 }

@@ -327,6 +327,13 @@ pub unsafe fn call_intrinsic(op: Intrinsic, args: &[u64], arg_tys: &[TypeId], re
         | I::I64VecSet
         | I::I64VecWriteBytesToStdout
         | I::NumGoroutine => conc::call(op, args, ret, site),
+
+        // ---- memory ----
+        I::Gc => {
+            crate::gc::collect();
+            0
+        }
+        I::MemStats => crate::object::new_aggregate(ret, &crate::gc::mem_stats().words()),
     }
 }
 

@@ -175,8 +175,8 @@ pub fn enter_main_with(procs: usize) {
     DOMAIN.with(|c| c.set(Some(d)));
     PREEMPT.with(|c| c.set(&d.procs.preempt));
     crate::panic::set_goroutine_id(1);
-    registry::set_running(1);
     TOKEN_CELL.with(|c| d.procs.acquire(c));
+    registry::set_running(1);
 }
 
 /// The calling goroutine's domain (entering a new one if needed).
@@ -214,8 +214,11 @@ fn goroutine_main(d: &'static Domain, id: u64, program: &'static ProgramInfo, en
     crate::panic::set_goroutine_id(id);
     registry::set_running(id);
     entry();
-    d.procs.release();
+    // An idle cached thread keeps no spans from other threads.
+    crate::gc::flush_thread_cache();
+    registry::clear_vm_stack();
     registry::set_idle();
+    d.procs.release();
     DOMAIN.with(|c| c.set(None));
     PREEMPT.with(|c| c.set(&NEVER));
     d.goroutine_exited();
@@ -231,28 +234,33 @@ pub fn preempt_requested() -> bool {
 
 /// Gives the proc token to the longest-waiting goroutine (if any) and takes
 /// one back behind it.
+/// Also the collector's safe point: a goroutine asked to stop for a
+/// collection stops here until it ends.
 pub fn yield_now() {
     let d = domain();
     d.procs.preempt.store(false, Ordering::Relaxed);
+    crate::gc::safepoint();
     if !d.procs.has_waiters() {
         return;
     }
-    d.procs.release();
-    TOKEN_CELL.with(|c| d.procs.acquire(c));
+    without_token(GoState::Runnable, || ());
 }
 
 /// Runs `wait` without the proc token, the thread's registry entry saying
-/// `state` (and publishing its stack top for the collector). `wait` must not
-/// run Gossamer code or touch the heap.
+/// `state` (and publishing its stack top, with the callee-saved registers
+/// spilled below it, for the collector). `wait` must not run Gossamer code
+/// or touch the heap. Coming back, the goroutine takes a token and then
+/// waits for any collection in progress to end.
 pub fn without_token<R>(state: GoState, wait: impl FnOnce() -> R) -> R {
     let d = domain();
-    let marker = 0u64;
-    registry::set_blocked(state, &marker as *const u64 as usize);
-    d.procs.release();
-    let r = wait();
-    TOKEN_CELL.with(|c| d.procs.acquire(c));
-    registry::set_state(GoState::Running);
-    r
+    crate::gc::with_spilled_registers(|sp| {
+        registry::set_blocked(state, sp);
+        d.procs.release();
+        let r = wait();
+        TOKEN_CELL.with(|c| d.procs.acquire(c));
+        registry::resume_running();
+        r
+    })
 }
 
 /// Parks the calling goroutine until `w` is completed. The caller has

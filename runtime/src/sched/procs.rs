@@ -180,10 +180,24 @@ pub fn watch(procs: &'static Procs) {
     });
 }
 
+/// Asks every running goroutine of every domain to reach a safe point
+/// (the collector stopping the world).
+pub fn preempt_all() {
+    for p in WATCHED.lock().iter() {
+        p.preempt.store(true, Ordering::SeqCst);
+    }
+}
+
 fn monitor() {
     let mut last: Vec<u64> = Vec::new();
+    let mut ticks = 0u64;
     loop {
         std::thread::sleep(SLICE);
+        ticks += 1;
+        // About once a second: give long-unused heap pages back.
+        if ticks % 100 == 0 {
+            crate::gc::background_scavenge();
+        }
         let watched = WATCHED.lock();
         last.resize(watched.len(), u64::MAX);
         for (p, seen) in watched.iter().zip(last.iter_mut()) {

@@ -37,6 +37,11 @@ pub enum GoState {
     Sleeping = 3,
     /// In a blocking system call (stdin).
     Syscall = 4,
+    /// Stopped for a collection (at a safe point, or on its way back to
+    /// `Running` while one is in progress).
+    Stopped = 5,
+    /// Gave its token up at a preemption point and waits for one.
+    Runnable = 6,
 }
 
 impl GoState {
@@ -46,6 +51,8 @@ impl GoState {
             2 => GoState::Blocked,
             3 => GoState::Sleeping,
             4 => GoState::Syscall,
+            5 => GoState::Stopped,
+            6 => GoState::Runnable,
             _ => GoState::Idle,
         }
     }
@@ -62,6 +69,10 @@ pub struct ThreadRecord {
     goroutine: AtomicU64,
     state: AtomicU32,
     sp: AtomicUsize,
+    /// The goroutine's interpreter register stack `[vm_lo, vm_top)` (0, 0
+    /// when it has none): scanned like the native stack.
+    vm_lo: AtomicUsize,
+    vm_top: AtomicUsize,
     /// The cell the thread's goroutines park on: a value handed to a parked
     /// receiver waits there until the receiver runs.
     cell: Arc<WaitCell>,
@@ -87,17 +98,42 @@ impl ThreadRecord {
     pub fn in_flight_value(&self) -> u64 {
         self.cell.value()
     }
+    /// The interpreter register stack in use, `[lo, top)`.
+    pub fn vm_stack(&self) -> (usize, usize) {
+        (self.vm_lo.load(Ordering::Acquire), self.vm_top.load(Ordering::Acquire))
+    }
+    pub(crate) fn state_word(&self) -> &AtomicU32 {
+        &self.state
+    }
+    pub(crate) fn publish_sp(&self, sp: usize) {
+        self.sp.store(sp, Ordering::SeqCst);
+    }
 }
 
 static REGISTRY: Mutex<Vec<Arc<ThreadRecord>>> = Mutex::new(Vec::new());
 
+/// The calling thread's record; dropping it (at thread exit) leaves the
+/// registry, saying `Idle` first so that a collection waiting for this
+/// thread to stop does not wait for it.
+struct Holder(RefCell<Option<Arc<ThreadRecord>>>);
+
+impl Drop for Holder {
+    fn drop(&mut self) {
+        if let Some(rec) = self.0.borrow_mut().take() {
+            rec.state.store(GoState::Idle as u32, Ordering::SeqCst);
+            REGISTRY.lock().retain(|x| !Arc::ptr_eq(x, &rec));
+        }
+    }
+}
+
 thread_local! {
-    static RECORD: RefCell<Option<Arc<ThreadRecord>>> = const { RefCell::new(None) };
+    static RECORD: Holder = const { Holder(RefCell::new(None)) };
 }
 
 /// Registers the calling thread with stack `[lo, hi)` (once per thread).
 pub(crate) fn register_current(lo: usize, hi: usize, cell: Arc<WaitCell>) {
     RECORD.with(|r| {
+        let r = &r.0;
         if r.borrow().is_some() {
             return;
         }
@@ -109,6 +145,8 @@ pub(crate) fn register_current(lo: usize, hi: usize, cell: Arc<WaitCell>) {
             goroutine: AtomicU64::new(0),
             state: AtomicU32::new(GoState::Idle as u32),
             sp: AtomicUsize::new(hi),
+            vm_lo: AtomicUsize::new(0),
+            vm_top: AtomicUsize::new(0),
             cell,
         });
         REGISTRY.lock().push(rec.clone());
@@ -119,7 +157,8 @@ pub(crate) fn register_current(lo: usize, hi: usize, cell: Arc<WaitCell>) {
 /// Removes the calling thread's record (the thread is about to exit).
 pub(crate) fn unregister_current() {
     RECORD.with(|r| {
-        if let Some(rec) = r.borrow_mut().take() {
+        if let Some(rec) = r.0.borrow_mut().take() {
+            rec.state.store(GoState::Idle as u32, Ordering::SeqCst);
             REGISTRY.lock().retain(|x| !Arc::ptr_eq(x, &rec));
         }
     });
@@ -127,35 +166,71 @@ pub(crate) fn unregister_current() {
 
 fn with_record(f: impl FnOnce(&ThreadRecord)) {
     RECORD.with(|r| {
-        if let Some(rec) = r.borrow().as_ref() {
+        if let Some(rec) = r.0.borrow().as_ref() {
             f(rec)
         }
     });
 }
 
+/// The calling thread's record, if it is a goroutine thread.
+pub fn current() -> Option<Arc<ThreadRecord>> {
+    RECORD.try_with(|r| r.0.borrow().clone()).ok().flatten()
+}
+
+/// Starts goroutine `goroutine` on the calling thread: it becomes
+/// `Running` once no collection is in progress (see `gc::enter_running`).
 pub(crate) fn set_running(goroutine: u64) {
     with_record(|r| {
         r.goroutine.store(goroutine, Ordering::Release);
-        r.state.store(GoState::Running as u32, Ordering::Release);
+        crate::gc::enter_running(r);
     });
+}
+
+/// Returns the calling goroutine to `Running` after a wait, once no
+/// collection is in progress.
+pub(crate) fn resume_running() {
+    with_record(crate::gc::enter_running);
+}
+
+/// Declares the calling thread's interpreter register stack, which starts
+/// at `lo`; returns the word the interpreter keeps the stack's top in
+/// (a dummy for threads that are not goroutine threads).
+pub fn set_vm_stack(lo: usize) -> *const AtomicUsize {
+    static DUMMY: AtomicUsize = AtomicUsize::new(0);
+    let mut top: *const AtomicUsize = &DUMMY;
+    with_record(|r| {
+        r.vm_top.store(lo, Ordering::Release);
+        r.vm_lo.store(lo, Ordering::Release);
+        top = &r.vm_top;
+    });
+    top
+}
+
+/// Forgets the calling thread's register stack (its goroutine ended).
+pub fn clear_vm_stack() {
+    with_record(|r| {
+        r.vm_lo.store(0, Ordering::Release);
+        r.vm_top.store(0, Ordering::Release);
+    });
+}
+
+/// The registry's lock: held by the collector for a whole collection.
+pub(crate) fn lock() -> parking_lot::MutexGuard<'static, Vec<Arc<ThreadRecord>>> {
+    REGISTRY.lock()
 }
 
 pub(crate) fn set_idle() {
     with_record(|r| {
         r.goroutine.store(0, Ordering::Release);
-        r.state.store(GoState::Idle as u32, Ordering::Release);
+        r.state.store(GoState::Idle as u32, Ordering::SeqCst);
     });
 }
 
 pub(crate) fn set_blocked(state: GoState, sp: usize) {
     with_record(|r| {
-        r.sp.store(sp, Ordering::Release);
-        r.state.store(state as u32, Ordering::Release);
+        r.sp.store(sp, Ordering::SeqCst);
+        r.state.store(state as u32, Ordering::SeqCst);
     });
-}
-
-pub(crate) fn set_state(state: GoState) {
-    with_record(|r| r.state.store(state as u32, Ordering::Release));
 }
 
 /// Calls `f` with every registered goroutine thread, under the registry

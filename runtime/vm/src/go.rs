@@ -38,11 +38,16 @@ struct Entry {
     inst: Arc<Instance>,
     func: u32,
     clo: u64,
+    /// The collector's pin on `clo` while only this (Rust-owned) entry
+    /// holds it: the goroutine may wait for a token without a thread.
+    pin: usize,
 }
 
 impl Entry {
     fn run(self) {
-        let mut t = Thread { inst: self.inst, stack: RegStack::for_goroutine(), frames: Vec::with_capacity(GOROUTINE_FRAMES) };
+        // From here the closure is on this goroutine's stack.
+        rt::gc::unpin(self.pin);
+        let mut t = Thread::with_stack(self.inst, RegStack::for_goroutine(), GOROUTINE_FRAMES);
         t.call(self.func, &[self.clo]);
         // A goroutine that called deeper than `SHALLOW_FRAMES` may have
         // touched many register pages: let the stack give them back.
@@ -70,7 +75,7 @@ impl Thread {
                 f.params.saturating_sub(1)
             ));
         }
-        let entry = Entry { inst: self.inst.clone(), func: target as u32, clo };
+        let entry = Entry { inst: self.inst.clone(), func: target as u32, clo, pin: rt::gc::pin(clo) };
         rt::sched::spawn(Box::new(move || entry.run()));
     }
 }

@@ -13,10 +13,13 @@
 //! of undefined behaviour. Rejected: a `Mutex` (a lock per global access)
 //! and `static mut` (races would be UB).
 //!
-//! When the collector arrives, both tables are roots: the literal objects
-//! must never be freed, and globals may hold pointers.
+//! All three tables are roots for the collector (registered as root
+//! ranges for the instance's lifetime): the literal objects must never be
+//! freed, and globals may hold pointers. The tables' buffers never move
+//! after `new` (they are not resized), so the ranges stay valid.
 
 use crate::module::Module;
+use gos_runtime as rt;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
@@ -29,17 +32,29 @@ pub struct Instance {
     /// `unit_enums[i]` is the object of the module's fieldless enum value `i`.
     pub(crate) unit_enums: Vec<u64>,
     globals: Box<[AtomicU64]>,
+    _roots: [rt::gc::RootRange; 3],
 }
 
 impl Instance {
     /// Materialises the literals of `module`. The runtime must have been
     /// initialised (`gos_runtime::init`) on this thread.
     pub fn new(module: Arc<Module>) -> Instance {
-        let strings = module.strings.iter().map(|s| gos_runtime::str_from(s)).collect();
-        // SAFETY: validated: each entry names a fieldless variant of an enum.
-        let unit_enums = module.unit_enums.iter().map(|&(ty, tag)| unsafe { gos_runtime::new_enum(ty, tag as u64, &[]) }).collect();
-        let globals = (0..module.globals).map(|_| AtomicU64::new(0)).collect();
-        Instance { module, strings, unit_enums, globals }
+        // Each table is registered before it is filled, so that a
+        // collection triggered by making one literal keeps the others.
+        let mut strings = vec![0u64; module.strings.len()];
+        let r1 = rt::gc::RootRange::new(strings.as_ptr(), strings.len());
+        for (slot, s) in strings.iter_mut().zip(&module.strings) {
+            *slot = rt::str_from(s);
+        }
+        let mut unit_enums = vec![0u64; module.unit_enums.len()];
+        let r2 = rt::gc::RootRange::new(unit_enums.as_ptr(), unit_enums.len());
+        for (slot, &(ty, tag)) in unit_enums.iter_mut().zip(&module.unit_enums) {
+            // SAFETY: validated: each entry names a fieldless variant of an enum.
+            *slot = unsafe { rt::new_enum(ty, tag as u64, &[]) };
+        }
+        let globals: Box<[AtomicU64]> = (0..module.globals).map(|_| AtomicU64::new(0)).collect();
+        let r3 = rt::gc::RootRange::new(globals.as_ptr() as *const u64, globals.len());
+        Instance { module, strings, unit_enums, globals, _roots: [r1, r2, r3] }
     }
 
     #[inline(always)]

@@ -73,13 +73,23 @@ pub struct Thread {
     pub(crate) inst: Arc<Instance>,
     pub(crate) stack: RegStack,
     pub(crate) frames: Vec<Frame>,
+    /// Where the collector reads the top of the registers in use (the
+    /// goroutine thread's registry record; see `execute`).
+    top: *const std::sync::atomic::AtomicUsize,
 }
 
 impl Thread {
     /// A thread with a register stack of its own of `words` words (the
     /// main goroutine, tests and embedders).
     pub fn new(inst: &Arc<Instance>, words: usize) -> Thread {
-        Thread { inst: inst.clone(), stack: RegStack::new(words), frames: Vec::with_capacity(256) }
+        Thread::with_stack(inst.clone(), RegStack::new(words), 256)
+    }
+
+    /// A thread on register stack `stack`, declared to the collector as
+    /// the calling goroutine thread's register stack.
+    pub(crate) fn with_stack(inst: Arc<Instance>, mut stack: RegStack, frames: usize) -> Thread {
+        let top = rt::sched::registry::set_vm_stack(stack.as_mut_ptr() as usize);
+        Thread { inst, stack, frames: Vec::with_capacity(frames), top }
     }
 
     /// Calls function `func` with `args` and returns its result word.
@@ -114,6 +124,16 @@ impl Thread {
         let mut consts: *const u64 = func.consts.as_ptr();
         let mut pc: *const Instr = code;
         let mut fp: *mut u64 = self.stack.as_mut_ptr().add(base);
+        // The collector scans this goroutine's registers up to `top`: the
+        // end of the innermost frame, kept up to date at calls and returns
+        // (one store each). Nested `execute`s only ever raise it.
+        let top = &*self.top;
+        macro_rules! set_top {
+            ($fp:expr, $f:expr) => {
+                top.store($fp.add($f.frame_size as usize) as usize, std::sync::atomic::Ordering::Relaxed)
+            };
+        }
+        set_top!(fp, func);
 
         macro_rules! r {
             ($x:expr) => {
@@ -426,6 +446,7 @@ impl Thread {
                         crate::slow::stack_overflow();
                     }
                     self.frames.push(Frame { func: fi, ret_pc: pc, fp });
+                    set_top!(new_fp, callee);
                     fi = f.0;
                     func = callee;
                     code = func.code.as_ptr();
@@ -448,6 +469,7 @@ impl Thread {
                         crate::slow::stack_overflow();
                     }
                     self.frames.push(Frame { func: fi, ret_pc: pc, fp });
+                    set_top!(new_fp, callee);
                     fi = target as u32;
                     func = callee;
                     code = func.code.as_ptr();
@@ -469,6 +491,7 @@ impl Thread {
                     consts = func.consts.as_ptr();
                     pc = fr.ret_pc;
                     fp = fr.fp;
+                    set_top!(fp, func);
                 }
                 Instr::Go { callee } => self.go(r!(callee)),
                 Instr::Unreachable {} => {
