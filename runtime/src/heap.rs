@@ -122,6 +122,8 @@ mod tests {
                 assert_eq!(*o.add(1 + i), 0);
             }
         }
+        // Counted once the thread's cache reports (here: when flushed).
+        crate::gc::flush_thread_cache();
         assert!(allocated_total() >= before + 7 * 8);
         let e = alloc(LAYOUT_RAW, 0);
         unsafe { assert_eq!(object_words(e), 0) };
