@@ -20,6 +20,11 @@
 //! - `// args: a b c`: the program's arguments (split at whitespace).
 //! - `// stdin: <line>`: one line of standard input (each adds a line).
 //! - `// env: NAME=value`: an environment variable for the program.
+//! - `// max-rss-mb: N`: the program's peak resident set size (the
+//!   child's own `ru_maxrss`, read with `wait4` when it is reaped, so
+//!   trials running in parallel cannot blur each other's figures) must not
+//!   exceed N MiB: how the collector's conformance programs show that
+//!   garbage is actually given back.
 //!
 //! A program that expects nothing at all is rejected, because a test that
 //! asserts nothing cannot fail; so is any comment that starts like a
@@ -81,6 +86,11 @@ const TIERS: &[Tier] = &[
     // One proc: every goroutine takes turns on one slot, which shakes out
     // hand-offs that only work when the other side runs in parallel.
     Tier { name: "vm-procs1", mode: Mode::Run { args: &["run", "--vm"] }, env: &[("GOSSAMER_PROCS", "1")] },
+    // A full collection every 100 allocations (and between any two
+    // allocations of different threads' caches): objects kept only by a
+    // root the collector misses are freed and reused within a hundred
+    // allocations, which the programs' own checks then see.
+    Tier { name: "vm-gcstress", mode: Mode::Run { args: &["run", "--vm"] }, env: &[("GOSSAMER_GC_STRESS", "100")] },
 ];
 
 /// A program that one tier does not run yet, and why.
@@ -97,10 +107,11 @@ struct Skip {
 const SKIPS: &[Skip] = &[];
 
 /// How long one process (a compile step or a program run) may take before it
-/// is killed and the trial fails. The programs are tiny; ten seconds leaves
-/// room for GC-stress tiers and a loaded machine while still catching a hang
-/// (a deadlock, an infinite loop) long before a human would notice it.
-const TIMEOUT: Duration = Duration::from_secs(10);
+/// is killed and the trial fails. Most programs take milliseconds; the
+/// 10,000-goroutine stress programs take ~15 s under GC stress (every
+/// collection scans 10,000 stacks), so a minute leaves room for a loaded
+/// machine while still catching a hang (a deadlock, an infinite loop).
+const TIMEOUT: Duration = Duration::from_secs(60);
 
 /// The suite must not shrink below these sizes (a lost directory or a broken
 /// discovery would otherwise pass silently).
@@ -133,6 +144,7 @@ struct Expectations {
     args: Vec<String>,
     stdin: Vec<String>,
     env: Vec<(String, String)>,
+    max_rss_mb: Option<u64>,
 }
 
 impl Expectations {
@@ -184,6 +196,12 @@ impl Expectations {
                     let (k, v) = text.split_once('=').ok_or_else(|| format!("line {line_no}: `// env:` needs NAME=value"))?;
                     e.env.push((k.trim().to_string(), v.to_string()));
                 }
+                "max-rss-mb" => {
+                    let mb = text.trim().parse::<u64>().map_err(|_| format!("line {line_no}: `// max-rss-mb:` needs a whole number of MiB, found `{}`", text.trim()))?;
+                    if e.max_rss_mb.replace(mb).is_some() {
+                        return Err(format!("line {line_no}: a second `// max-rss-mb:`"));
+                    }
+                }
                 other => return Err(format!("line {line_no}: unknown directive `// {other}:`")),
             }
         }
@@ -218,7 +236,7 @@ impl Expectations {
 
 /// The directive words, longest first so that `expect error` is not taken
 /// for `expect`.
-const DIRECTIVES: &[&str] = &["expect stderr", "expect error", "expect panic", "expect", "exit", "args", "stdin", "env"];
+const DIRECTIVES: &[&str] = &["expect stderr", "expect error", "expect panic", "expect", "exit", "args", "stdin", "env", "max-rss-mb"];
 
 /// If the line carries a directive comment, returns the comment's body (after
 /// `// `). A comment that merely starts with a directive-like word followed by
@@ -229,7 +247,7 @@ fn directive_body(line: &str) -> Option<&str> {
     let body = line[at + 2..].trim_start();
     let first_word_end = body.find(|c: char| !c.is_ascii_alphabetic()).unwrap_or(body.len());
     let first = &body[..first_word_end];
-    if !DIRECTIVES.iter().any(|d| d.split(' ').next() == Some(first)) {
+    if !DIRECTIVES.iter().any(|d| d.split([' ', '-']).next() == Some(first)) {
         return None;
     }
     // `// expect: x`, `// expect error: x`, `// exit: 3`: the word(s) then a colon.
@@ -282,6 +300,8 @@ struct Outcome {
     stdout: Vec<u8>,
     stderr: Vec<u8>,
     timed_out: bool,
+    /// The child's peak resident set size in KiB, from `wait4`.
+    max_rss_kib: Option<u64>,
 }
 
 /// Runs a command with the given stdin, capturing both output streams, and
@@ -307,12 +327,13 @@ fn run_with_timeout(mut cmd: Command, stdin: &[u8]) -> Result<Outcome, String> {
     let out = drain(Box::new(child.stdout.take().expect("stdout is piped")));
     let err = drain(Box::new(child.stderr.take().expect("stderr is piped")));
     let start = Instant::now();
-    let (status, timed_out) = loop {
-        match child.try_wait().map_err(|e| e.to_string())? {
-            Some(status) => break (status, false),
+    let (status, timed_out, max_rss_kib) = loop {
+        match reap(&child, false)? {
+            Some((status, rss)) => break (status, false, Some(rss)),
             None if start.elapsed() > TIMEOUT => {
                 let _ = child.kill();
-                break (child.wait().map_err(|e| e.to_string())?, true);
+                let (status, rss) = reap(&child, true)?.ok_or("wait4 returned no child after kill")?;
+                break (status, true, Some(rss));
             }
             None => std::thread::sleep(Duration::from_millis(5)),
         }
@@ -320,7 +341,35 @@ fn run_with_timeout(mut cmd: Command, stdin: &[u8]) -> Result<Outcome, String> {
     let _ = writer.join();
     let stdout = out.join().unwrap_or_default();
     let stderr = err.join().unwrap_or_default();
-    Ok(Outcome { status: status.code(), stdout, stderr, timed_out })
+    Ok(Outcome { status: status.code(), stdout, stderr, timed_out, max_rss_kib })
+}
+
+/// Reaps `child` with `wait4` (blocking or not) and returns its exit status
+/// and its own peak RSS in KiB, or `None` while it still runs. `wait4` on
+/// one pid reports that child's usage alone, unlike
+/// `getrusage(RUSAGE_CHILDREN)`, which mixes every trial reaped so far.
+/// Once this has returned `Some`, `child` must not be waited for or
+/// killed again: its pid is free for reuse.
+fn reap(child: &std::process::Child, block: bool) -> Result<Option<(std::process::ExitStatus, u64)>, String> {
+    use std::os::unix::process::ExitStatusExt;
+    let pid = child.id() as libc::pid_t;
+    let mut status: libc::c_int = 0;
+    // SAFETY: `rusage` is plain data that wait4 fills in.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    loop {
+        // SAFETY: pid is our own unreaped child; both out-pointers are valid.
+        let r = unsafe { libc::wait4(pid, &mut status, if block { 0 } else { libc::WNOHANG }, &mut usage) };
+        if r == pid {
+            return Ok(Some((std::process::ExitStatus::from_raw(status), usage.ru_maxrss.max(0) as u64)));
+        }
+        if r == 0 {
+            return Ok(None);
+        }
+        let err = std::io::Error::last_os_error();
+        if err.kind() != std::io::ErrorKind::Interrupted {
+            return Err(format!("wait4({pid}): {err}"));
+        }
+    }
 }
 
 fn describe_status(status: Option<i32>) -> String {
@@ -502,6 +551,11 @@ fn run_program(tier: &Tier, rel_path: &str, id: &str, expect: &Expectations) -> 
             problems.push(format!("expected stderr to contain {s:?}"));
         }
     }
+    if let (Some(limit), Some(kib)) = (expect.max_rss_mb, outcome.max_rss_kib) {
+        if kib > limit * 1024 {
+            problems.push(format!("peak RSS was {:.1} MiB, above the `// max-rss-mb: {limit}` limit", kib as f64 / 1024.0));
+        }
+    }
     if problems.is_empty() {
         Ok(())
     } else {
@@ -625,6 +679,7 @@ fn harness_trials() -> Vec<Trial> {
             }
             Ok(())
         }),
+        Trial::test("harness::max_rss", max_rss_trial),
         Trial::test("harness::line_diff", || {
             let d = line_diff("a\nb\nc\n", "a\nx\nc\n");
             let want = "  \"a\"\n+ \"x\"\n- \"b\"\n  \"c\"\n";
@@ -634,4 +689,41 @@ fn harness_trials() -> Vec<Trial> {
             Ok(())
         }),
     ]
+}
+
+/// The `// max-rss-mb:` directive parses, and the peak RSS that
+/// [`run_with_timeout`] reports is the child's own: a program that touches
+/// 96 MiB reports more than that, a trivial one far less.
+fn max_rss_trial() -> Result<(), Failed> {
+    let e = Expectations::parse("fn main() {} // exit: 0\n// max-rss-mb: 64\n")?;
+    if e.max_rss_mb != Some(64) {
+        return Err(format!("parsed {:?}, wanted Some(64)", e.max_rss_mb).into());
+    }
+    for bad in ["fn main() {} // exit: 0\n// max-rss-mb: lots\n", "fn main() {} // exit: 0\n// max-rss-mb: 1\n// max-rss-mb: 2\n"] {
+        if Expectations::parse(bad).is_ok() {
+            return Err(format!("accepted malformed program {bad:?}").into());
+        }
+    }
+    let dir = std::env::temp_dir().join(format!("gossamer-conformance-rss-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let measure = |name: &str, src: &str| -> Result<u64, String> {
+        let path = dir.join(name);
+        std::fs::write(&path, src).map_err(|e| e.to_string())?;
+        let mut cmd = Command::new(GOSSAMER);
+        cmd.arg("run").arg(&path);
+        let out = run_with_timeout(cmd, b"")?;
+        if out.status != Some(0) {
+            return Err(format!("{name} exited with {}: {}", describe_status(out.status), String::from_utf8_lossy(&out.stderr)));
+        }
+        out.max_rss_kib.ok_or_else(|| format!("no peak RSS for {name}"))
+    };
+    // 12,582,912 words are 96 MiB; writing every 512th word touches each page.
+    let big = measure("big.gos", "fn main() {\n    let v = vec![0; 12582912]\n    let mut i = 0\n    while i < v.len() {\n        v[i] = i\n        i += 512\n    }\n    println(v[512])\n}\n");
+    let small = measure("small.gos", "fn main() {\n    println(1)\n}\n");
+    let _ = std::fs::remove_dir_all(&dir);
+    let (big, small) = (big?, small?);
+    if big < 96 * 1024 || small >= 64 * 1024 {
+        return Err(format!("peak RSS: {big} KiB for a 96 MiB program, {small} KiB for a trivial one").into());
+    }
+    Ok(())
 }

@@ -106,8 +106,12 @@ pub unsafe fn clone(v: u64, ty: TypeId) -> u64 {
                 // copy is indistinguishable from copying it.
                 return v;
             }
-            let vals: Vec<u64> = fields.iter().enumerate().map(|(i, (_, t))| clone(enum_field(v, i), *t)).collect();
-            new_enum(ty, tag as u64, &vals)
+            crate::gc::with_rooted_words(fields.len(), |vals| {
+                for (i, (_, t)) in fields.iter().enumerate() {
+                    vals[i] = clone(enum_field(v, i), *t);
+                }
+                new_enum(ty, tag as u64, vals)
+            })
         }
         TypeKind::Map(..) | TypeKind::Set(_) => map::map_clone(v, ty),
         _ => v,

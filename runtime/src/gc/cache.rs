@@ -1,6 +1,6 @@
-//! Per-thread allocation caches: the allocation fast path.
+//! Allocation caches: the allocation fast path.
 //!
-//! Design. Each thread owns at most one span per size class and scan-ness.
+//! Design. A cache owns at most one span per size class and scan-ness.
 //! Allocating is: take the lowest set bit of a cached word of free-slot
 //! bits, set the slot's alloc bit, clear the slot if the span may hold old
 //! data. No lock, no atomic. When the cached span is full the thread hands
@@ -17,13 +17,21 @@
 //! goroutines would each count a span they barely use, and pacing would
 //! collect over and over.)
 //!
-//! Caches register themselves in [`CACHES`] so the collector can flush the
-//! caches of stopped threads; a thread's cache is flushed when the thread
-//! exits, and when a goroutine ends (so an idle cached thread pins nothing).
+//! Caches belong to running goroutines, not to threads: a goroutine takes
+//! one from a pool when it first allocates and gives it back when it stops
+//! running (blocks, sleeps, yields its proc token, ends). So there are
+//! about as many caches as `GOSSAMER_PROCS`, like Go's per-P `mcache`,
+//! however many goroutine threads exist: ten thousand blocked goroutines
+//! hold no spans and no cache memory (a cache is ~7.6 KiB; as a
+//! thread-local it also made every thread's static TLS, which glibc puts on
+//! the thread's stack, that much larger). Taking and giving back is a pool
+//! lock, paid only by goroutines that allocate, once per blocking
+//! operation. Every cache ever made is listed in [`CACHES`], so that the
+//! collector can flush all of them while the world is stopped.
 
 use super::pages::{span, Heap, Span, BITMAP_WORDS, HEAP};
 use super::sizeclass::{class_of, class_size, NCLASSES};
-use std::cell::UnsafeCell;
+use std::cell::Cell;
 
 /// One class's cached span and the free bits being consumed.
 #[derive(Clone, Copy)]
@@ -45,25 +53,61 @@ pub struct Cache {
     classes: [[ClassCache; 2]; NCLASSES],
     /// Bytes handed out since the last refill or flush.
     pending: usize,
-    registered: bool,
 }
 
-impl Drop for Cache {
+/// Every cache ever made (leaked `Box<Cache>` addresses; caches live for
+/// the process).
+pub static CACHES: parking_lot::Mutex<Vec<usize>> = parking_lot::Mutex::new(Vec::new());
+/// Caches no goroutine holds.
+static POOL: parking_lot::Mutex<Vec<usize>> = parking_lot::Mutex::new(Vec::new());
+
+thread_local! {
+    /// The calling thread's cache, or null.
+    static CUR: Cell<*mut Cache> = const { Cell::new(std::ptr::null_mut()) };
+    /// Gives the cache back if the thread exits holding one.
+    static GUARD: Guard = const { Guard };
+}
+
+struct Guard;
+
+impl Drop for Guard {
     fn drop(&mut self) {
-        if self.registered {
-            let mut list = CACHES.lock();
-            list.retain(|&p| p != self as *mut Cache as usize);
-            let mut h = HEAP.lock();
-            self.flush(&mut h);
-        }
+        let _ = CUR.try_with(|c| give_back(c));
     }
 }
 
-/// Every registered cache (addresses of thread-local `Cache`s).
-pub static CACHES: parking_lot::Mutex<Vec<usize>> = parking_lot::Mutex::new(Vec::new());
+/// Takes a cache from the pool (or makes one) for the calling thread.
+#[cold]
+fn take() -> *mut Cache {
+    let p = match POOL.lock().pop() {
+        Some(p) => p as *mut Cache,
+        None => {
+            let p = Box::into_raw(Box::new(Cache { classes: [[EMPTY; 2]; NCLASSES], pending: 0 }));
+            CACHES.lock().push(p as usize);
+            p
+        }
+    };
+    CUR.with(|c| c.set(p));
+    GUARD.with(|_| ());
+    p
+}
 
-thread_local! {
-    static CACHE: UnsafeCell<Cache> = const { UnsafeCell::new(Cache { classes: [[EMPTY; 2]; NCLASSES], pending: 0, registered: false }) };
+fn give_back(c: &Cell<*mut Cache>) {
+    let p = c.replace(std::ptr::null_mut());
+    if !p.is_null() {
+        POOL.lock().push(p as usize);
+    }
+}
+
+/// The calling goroutine stops running (blocks, yields, ends): its cache,
+/// if it has one, goes back to the pool.
+#[inline]
+pub fn release_current() {
+    CUR.with(|c| {
+        if !c.get().is_null() {
+            give_back(c)
+        }
+    });
 }
 
 impl Cache {
@@ -95,24 +139,23 @@ fn release(h: &mut Heap, id: u32) {
     }
 }
 
-/// Flushes the calling thread's cache (a goroutine ended; `mem_stats`).
+/// Flushes the calling thread's cache (`mem_stats`, tests).
 pub fn flush_current() {
-    CACHE.with(|c| {
-        // SAFETY: only this thread touches its cache outside collections,
-        // and a collection cannot start while this thread is running here.
-        let c = unsafe { &mut *c.get() };
-        if c.pending != 0 || c.classes.iter().flatten().any(|cc| cc.id != 0) {
-            let mut h = HEAP.lock();
-            c.flush(&mut h);
-        }
-    });
+    let p = CUR.with(|c| c.get());
+    if !p.is_null() {
+        // SAFETY: the cache is this thread's until given back, and a
+        // collection cannot run while this thread is running here.
+        let c = unsafe { &mut *p };
+        let mut h = HEAP.lock();
+        c.flush(&mut h);
+    }
 }
 
 /// Flushes every registered cache. The world is stopped.
 pub fn flush_all(h: &mut Heap) {
     for &p in CACHES.lock().iter() {
-        // SAFETY: registered caches are alive (they unregister in `drop`
-        // under this lock) and their threads are stopped.
+        // SAFETY: caches are never freed, and every thread that holds one
+        // is stopped.
         unsafe { (*(p as *mut Cache)).flush(h) };
     }
 }
@@ -122,9 +165,13 @@ pub fn flush_all(h: &mut Heap) {
 #[inline(always)]
 pub fn alloc_small(bytes: usize, noscan: bool) -> *mut u64 {
     let class = class_of(bytes);
-    CACHE.with(|c| {
+    let p = CUR.with(|c| c.get());
+    if p.is_null() {
+        return alloc_slow(take(), class, noscan, bytes);
+    }
+    {
         // SAFETY: the cache is this thread's; see `flush_current`.
-        let cache = unsafe { &mut *c.get() };
+        let cache = unsafe { &mut *p };
         let cc = &mut cache.classes[class][noscan as usize];
         if cc.bits != 0 {
             cache.pending += cc.size;
@@ -141,76 +188,67 @@ pub fn alloc_small(bytes: usize, noscan: bool) -> *mut u64 {
             }
             return addr as *mut u64;
         }
-        alloc_slow(c, class, noscan, bytes)
-    })
+        alloc_slow(p, class, noscan, bytes)
+    }
 }
 
 #[cold]
 #[inline(never)]
-fn alloc_slow(c: &UnsafeCell<Cache>, class: usize, noscan: bool, bytes: usize) -> *mut u64 {
-    loop {
-        // SAFETY: as in `alloc_small`; re-borrowed after each collection.
-        let cache = unsafe { &mut *c.get() };
-        let cc = &mut cache.classes[class][noscan as usize];
-        // The rest of the current span's bitmap.
-        if cc.id != 0 {
-            // SAFETY: owned span.
-            let s = unsafe { span(cc.id) };
-            while (cc.word as usize) < BITMAP_WORDS && cc.bits == 0 {
-                cc.bits = free_bits(s, cc.word as usize);
-                cc.word += 1;
-            }
-            if cc.bits != 0 && !super::stress_enabled() {
-                return alloc_small(bytes, noscan);
-            }
-        }
-        // A collection may run here (pacing, stress, or another thread's):
-        // it flushes this cache, so start over afterwards.
-        super::count(std::mem::take(&mut cache.pending));
-        if super::before_refill() {
-            continue;
-        }
-        let mut h = HEAP.lock();
-        if !cache.registered {
-            cache.registered = true;
-            drop(h);
-            CACHES.lock().push(cache as *mut Cache as usize);
-            continue;
-        }
-        let cc = &mut cache.classes[class][noscan as usize];
-        if cc.id != 0 {
-            let old = cc.id;
-            *cc = EMPTY;
-            release(&mut h, old);
-        }
-        let id = h.pop_partial(class, noscan).unwrap_or_else(|| h.new_small_span(class, noscan));
-        // SAFETY: a span no cache owns.
-        let s = unsafe { span(id) };
-        s.cached = true;
-        drop(h);
-        *cc = ClassCache { bits: 0, word: 0, id, start: s.start, size: class_size(class), needzero: s.needzero };
+fn alloc_slow(p: *mut Cache, class: usize, noscan: bool, bytes: usize) -> *mut u64 {
+    // SAFETY: as in `alloc_small`.
+    let cache = unsafe { &mut *p };
+    let cc = &mut cache.classes[class][noscan as usize];
+    // The rest of the current span's bitmap.
+    if cc.id != 0 && !super::stress_enabled() {
+        // SAFETY: owned span.
+        let s = unsafe { span(cc.id) };
         while (cc.word as usize) < BITMAP_WORDS && cc.bits == 0 {
             cc.bits = free_bits(s, cc.word as usize);
             cc.word += 1;
         }
-        if super::stress_enabled() {
-            // Stress: one object per trip through the slow path, so every
-            // allocation is counted.
-            let i = cc.bits.trailing_zeros() as usize;
-            let w = cc.word as usize - 1;
-            s.alloc[w] |= 1 << i;
-            super::count(cc.size);
-            let addr = cc.start + (w * 64 + i) * cc.size;
-            if cc.needzero {
-                // SAFETY: a free slot of the owned span.
-                unsafe { std::ptr::write_bytes(addr as *mut u8, 0, bytes) };
-            }
-            cc.bits = 0;
-            cc.word = BITMAP_WORDS as u32;
-            return addr as *mut u64;
+        if cc.bits != 0 {
+            return alloc_small(bytes, noscan);
         }
-        return alloc_small(bytes, noscan);
     }
+    // A collection may run here (pacing, stress, or another thread's); it
+    // flushes every cache, this one included, which the code below
+    // therefore re-reads.
+    super::count(std::mem::take(&mut cache.pending));
+    super::before_refill();
+    let mut h = HEAP.lock();
+    let cc = &mut cache.classes[class][noscan as usize];
+    if cc.id != 0 {
+        let old = cc.id;
+        *cc = EMPTY;
+        release(&mut h, old);
+    }
+    let id = h.pop_partial(class, noscan).unwrap_or_else(|| h.new_small_span(class, noscan));
+    // SAFETY: a span no cache owns.
+    let s = unsafe { span(id) };
+    s.cached = true;
+    drop(h);
+    *cc = ClassCache { bits: 0, word: 0, id, start: s.start, size: class_size(class), needzero: s.needzero };
+    while (cc.word as usize) < BITMAP_WORDS && cc.bits == 0 {
+        cc.bits = free_bits(s, cc.word as usize);
+        cc.word += 1;
+    }
+    if super::stress_enabled() {
+        // Stress: one object per trip through the slow path, so that every
+        // allocation is counted.
+        let i = cc.bits.trailing_zeros() as usize;
+        let w = cc.word as usize - 1;
+        s.alloc[w] |= 1 << i;
+        super::count(cc.size);
+        let addr = cc.start + (w * 64 + i) * cc.size;
+        if cc.needzero {
+            // SAFETY: a free slot of the owned span.
+            unsafe { std::ptr::write_bytes(addr as *mut u8, 0, bytes) };
+        }
+        cc.bits = 0;
+        cc.word = BITMAP_WORDS as u32;
+        return addr as *mut u64;
+    }
+    alloc_small(bytes, noscan)
 }
 
 /// Free slots of bitmap word `w` of `s` (bits past the last slot clear).

@@ -32,7 +32,7 @@ pub mod sizeclass;
 mod stw;
 
 pub use mark::{install_program, is_noscan};
-pub use roots::{pin, register_finalizer, unpin, RootRange};
+pub use roots::{pin, register_finalizer, unpin, with_rooted_words, RootRange};
 pub use stw::{enter_running, safepoint, with_spilled_registers};
 
 use pages::{SpanState, HEAP};
@@ -92,20 +92,22 @@ pub fn enable() {
     let warn = |name: &str, v: &str, what: &str| {
         crate::stdout::stderr_write(format!("gossamer: ignoring {name}={v:?}: expected {what}\n").as_bytes());
     };
-    if let Ok(v) = std::env::var("GOSSAMER_GC_TARGET") {
+    // An empty variable means "unset", as for the other variables.
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+    if let Some(v) = var("GOSSAMER_GC_TARGET") {
         match v.trim().parse::<f64>() {
             Ok(t) if t.is_finite() && t > 1.0 && t <= 1000.0 => TARGET.store(t.to_bits(), Ordering::Relaxed),
             _ => warn("GOSSAMER_GC_TARGET", &v, "a number above 1.0 and at most 1000 (default 1.5)"),
         }
     }
-    if let Ok(v) = std::env::var("GOSSAMER_GC_TRACE") {
+    if let Some(v) = var("GOSSAMER_GC_TRACE") {
         match v.trim() {
             "1" => TRACE.store(true, Ordering::Relaxed),
-            "0" | "" => {}
+            "0" => {}
             _ => warn("GOSSAMER_GC_TRACE", &v, "0 or 1"),
         }
     }
-    if let Ok(v) = std::env::var("GOSSAMER_GC_STRESS") {
+    if let Some(v) = var("GOSSAMER_GC_STRESS") {
         match v.trim().parse::<u64>() {
             Ok(n) => STRESS.store(n, Ordering::Relaxed),
             _ => warn("GOSSAMER_GC_STRESS", &v, "a whole number of allocations (0: off)"),
@@ -126,7 +128,8 @@ fn target() -> f64 {
 
 /// Allocation's slow path calls this before taking a span: runs a
 /// collection if one is due (or waits for another thread's), and returns
-/// whether one ran (the caller's cache was flushed and must be re-read).
+/// whether one ran (then every cache was flushed: the caller re-reads its
+/// own).
 pub(crate) fn before_refill() -> bool {
     if !ENABLED.load(Ordering::Relaxed) {
         return false;
@@ -153,7 +156,7 @@ pub(crate) fn alloc_small(bytes: usize, noscan: bool) -> *mut u64 {
 /// Allocates a zeroed large object of `bytes` bytes.
 #[cold]
 pub(crate) fn alloc_large(bytes: usize, noscan: bool) -> *mut u64 {
-    while before_refill() {}
+    before_refill();
     let mut h = HEAP.lock();
     let id = h.new_large(bytes, noscan);
     // SAFETY: a span just made.
@@ -162,9 +165,17 @@ pub(crate) fn alloc_large(bytes: usize, noscan: bool) -> *mut u64 {
     s.start as *mut u64
 }
 
-/// Flushes the calling thread's allocation cache (a goroutine ended).
+/// Flushes the calling thread's allocation cache (its counts become
+/// exact; tests).
 pub fn flush_thread_cache() {
     cache::flush_current();
+}
+
+/// The calling goroutine stops running Gossamer code for a while (blocks,
+/// yields its token, ends): its allocation cache goes back to the pool.
+#[inline]
+pub fn release_cache() {
+    cache::release_current();
 }
 
 /// `runtime::gc()`: a full collection (or the end of one already running).

@@ -66,6 +66,15 @@ impl Drop for RootRange {
     }
 }
 
+/// Runs `f` with `n` zeroed words that are roots while `f` runs: for
+/// native code that gathers values in Rust memory (which the collector
+/// does not scan) before it allocates the object that will hold them.
+pub fn with_rooted_words<R>(n: usize, f: impl FnOnce(&mut [u64]) -> R) -> R {
+    let mut words = vec![0u64; n];
+    let _root = RootRange::new(words.as_ptr(), n);
+    f(&mut words)
+}
+
 /// Keeps `v` (a value word) alive until [`unpin`]: for values that only
 /// Rust-owned memory holds for a while.
 pub fn pin(v: u64) -> usize {

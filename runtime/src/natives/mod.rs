@@ -242,8 +242,12 @@ pub unsafe fn call_intrinsic(op: Intrinsic, args: &[u64], arg_tys: &[TypeId], re
             };
             let elems = std::slice::from_raw_parts(field_ptr(a(0), 0), n);
             let e = vec::elem_type(ret);
-            let copies: Vec<u64> = elems.iter().map(|&x| copied(x, e)).collect();
-            vec::vec_from(ret, &copies)
+            crate::gc::with_rooted_words(n, |copies| {
+                for (c, &x) in copies.iter_mut().zip(elems) {
+                    *c = copied(x, e);
+                }
+                vec::vec_from(ret, copies)
+            })
         }
 
         // ---- maps and sets ----

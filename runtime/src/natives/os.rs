@@ -20,8 +20,13 @@ pub(super) unsafe fn call(op: Intrinsic, args: &[u64], ret: TypeId, site: &Site)
     use Intrinsic as I;
     match op {
         I::Args => {
-            let words: Vec<u64> = crate::program().args.iter().map(|s| str_from(s)).collect();
-            crate::vec::vec_from(ret, &words)
+            let args = &crate::program().args;
+            crate::gc::with_rooted_words(args.len(), |words| {
+                for (w, s) in words.iter_mut().zip(args) {
+                    *w = str_from(s);
+                }
+                crate::vec::vec_from(ret, words)
+            })
         }
         I::Getenv => {
             let name = str_as_str(args[0]);

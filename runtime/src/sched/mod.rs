@@ -158,6 +158,16 @@ pub fn procs_from_env() -> usize {
     }
 }
 
+/// Says that no frame of the calling thread above address `addr` (an
+/// address in the thread's outermost Rust frame) holds heap objects, so
+/// the collector scans this thread's stack only below it; without a hint
+/// it scans up to the top of the stack mapping, which includes the
+/// thread's static TLS (several KiB, glibc keeps it there). Call before
+/// the thread becomes a goroutine thread (`enter_main`).
+pub fn set_stack_top_hint(addr: usize) {
+    thread::STACK_TOP_HINT.with(|h| h.set(addr));
+}
+
 /// Makes the calling thread goroutine 1 (`main`) of a new domain with
 /// `GOSSAMER_PROCS` tokens, holding one. The VM calls this once before it
 /// runs `main`; a thread that uses the scheduler without calling it enters
@@ -214,8 +224,7 @@ fn goroutine_main(d: &'static Domain, id: u64, program: &'static ProgramInfo, en
     crate::panic::set_goroutine_id(id);
     registry::set_running(id);
     entry();
-    // An idle cached thread keeps no spans from other threads.
-    crate::gc::flush_thread_cache();
+    crate::gc::release_cache();
     registry::clear_vm_stack();
     registry::set_idle();
     d.procs.release();
@@ -253,6 +262,7 @@ pub fn yield_now() {
 /// waits for any collection in progress to end.
 pub fn without_token<R>(state: GoState, wait: impl FnOnce() -> R) -> R {
     let d = domain();
+    crate::gc::release_cache();
     crate::gc::with_spilled_registers(|sp| {
         registry::set_blocked(state, sp);
         d.procs.release();

@@ -65,6 +65,8 @@ pub struct ThreadRecord {
     /// The lowest usable stack address.
     pub stack_lo: usize,
     /// One past the highest stack address.
+    /// One past the highest stack address the collector scans (below the
+    /// thread's TLS when the thread gave a hint, see `set_stack_top_hint`).
     pub stack_hi: usize,
     goroutine: AtomicU64,
     state: AtomicU32,

@@ -121,6 +121,11 @@ fn create_thread(job: Job) {
 extern "C" fn thread_start(arg: *mut libc::c_void) -> *mut libc::c_void {
     // SAFETY: `arg` is the box leaked by `create_thread` for this thread.
     let job = unsafe { Box::from_raw(arg as *mut Job) };
+    // Nothing above this frame holds heap objects (only glibc's thread
+    // start and the thread's static TLS, which glibc keeps at the top of
+    // the stack): the collector scans from here down.
+    let top = 0u8;
+    super::set_stack_top_hint(std::hint::black_box(&top) as *const u8 as usize);
     let alt = prepare_current_thread(false);
     let worker = Arc::new(Worker { job: Mutex::new(None), wake: WaitCell::new() });
     let mut next: Option<Job> = Some(*job);
@@ -168,7 +173,11 @@ fn page_size() -> usize {
 pub(super) fn prepare_current_thread(main: bool) -> Option<*mut u8> {
     install_handler();
     let (lo, hi, guard) = current_stack();
-    super::registry::register_current(lo, hi, super::op_cell());
+    let scan_hi = match STACK_TOP_HINT.with(|h| h.get()) {
+        h if h > lo && h < hi => h,
+        _ => hi,
+    };
+    super::registry::register_current(lo, scan_hi, super::op_cell());
     let page = page_size();
     // Below the main thread's stack the kernel keeps a gap of 256 pages
     // (`stack_guard_gap`); below other threads, glibc's guard page.
@@ -249,6 +258,11 @@ fn disable_alt_stack(mem: *mut u8) {
         libc::sigaltstack(&st, std::ptr::null_mut());
     }
     ALT_POOL.lock().free.push(mem as usize);
+}
+
+thread_local! {
+    /// See [`super::set_stack_top_hint`].
+    pub(super) static STACK_TOP_HINT: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
 /// The calling thread's stack `(lo, hi, guard size)`.

@@ -104,6 +104,9 @@ pub fn run(module: Arc<Module>, types: Vec<TypeKind>, file: String, args: Vec<St
     };
     let info = rt::program();
     let spawned = std::thread::Builder::new().name("main".into()).stack_size(MAIN_NATIVE_STACK).spawn(move || {
+        // The collector scans this thread's stack from here down.
+        let top = 0u8;
+        rt::sched::set_stack_top_hint(std::hint::black_box(&top) as *const u8 as usize);
         rt::set_thread_program(info);
         body()
     });

@@ -108,9 +108,13 @@ impl Thread {
             Aux::ArrayRepeat { ty, elem, len } => {
                 let v = arg(0);
                 let aggregate = rt::kind(*elem).is_aggregate();
-                let items: Vec<u64> =
-                    (0..*len).map(|_| if aggregate { rt::copy(v, *elem) } else { rt::clone(v, *elem) }).collect();
-                rt::new_aggregate(*ty, &items)
+                // The copies are roots until the array holds them.
+                rt::gc::with_rooted_words(*len as usize, |items| {
+                    for it in items.iter_mut() {
+                        *it = if aggregate { rt::copy(v, *elem) } else { rt::clone(v, *elem) };
+                    }
+                    rt::new_aggregate(*ty, items)
+                })
             }
             Aux::Copy { ty } => rt::copy(arg(0), *ty),
             Aux::Clone { ty } => rt::clone(arg(0), *ty),
