@@ -41,7 +41,8 @@ pub fn is_noscan(ty: u32) -> bool {
 const STACK_BYTES: usize = 1 << 30;
 /// Mark-stack bytes kept resident between collections.
 const KEEP_BYTES: usize = 1 << 20;
-static STACK: AtomicUsize = AtomicUsize::new(0);
+/// One mark stack per marker (the collecting thread, the helper).
+static STACKS: [AtomicUsize; 2] = [AtomicUsize::new(0), AtomicUsize::new(0)];
 
 pub struct Marker {
     stack: *mut u64,
@@ -49,11 +50,18 @@ pub struct Marker {
     max: usize,
     high: usize,
     descs: &'static [Desc],
+    /// Worker 0 only: may still start the helper (when there is enough
+    /// work for two).
+    can_start_helper: bool,
+    /// Objects scanned by this marker.
+    scanned: usize,
 }
 
 impl Marker {
-    pub fn new() -> Marker {
-        let mut p = STACK.load(Ordering::Acquire);
+    /// The marker of worker `which` (0: the collecting thread, 1: the
+    /// helper).
+    pub fn new(which: usize) -> Marker {
+        let mut p = STACKS[which].load(Ordering::Acquire);
         if p == 0 {
             // SAFETY: an anonymous private mapping with no address hint.
             let m = unsafe {
@@ -70,9 +78,17 @@ impl Marker {
                 crate::panic::fatal("runtime: cannot reserve the collector's mark stack");
             }
             p = m as usize;
-            STACK.store(p, Ordering::Release);
+            STACKS[which].store(p, Ordering::Release);
         }
-        Marker { stack: p as *mut u64, len: 0, max: STACK_BYTES / 8, high: 0, descs: DESCS.get().map(|d| &d[..]).unwrap_or(&[]) }
+        Marker {
+            stack: p as *mut u64,
+            len: 0,
+            max: STACK_BYTES / 8,
+            high: 0,
+            descs: DESCS.get().map(|d| &d[..]).unwrap_or(&[]),
+            can_start_helper: false,
+            scanned: 0,
+        }
     }
 
     #[inline(always)]
@@ -90,13 +106,8 @@ impl Marker {
     #[inline(always)]
     pub fn mark_word(&mut self, w: u64) {
         if let Some((s, i)) = object_at(w as usize) {
-            let bit = 1u64 << (i % 64);
-            let m = &mut s.mark[i / 64];
-            if *m & bit == 0 {
-                *m |= bit;
-                if !s.noscan {
-                    self.push((s.slot_addr(i) + 8) as u64);
-                }
+            if set_mark(&mut s.mark[i / 64], 1u64 << (i % 64)) && !s.noscan {
+                self.push((s.slot_addr(i) + 8) as u64);
             }
         }
     }
@@ -139,13 +150,8 @@ impl Marker {
     fn mark_exact(&mut self, w: u64) {
         if let Some(s) = pages::span_of(w as usize) {
             let i = if s.nslots > 1 { s.slot_of(w as usize) } else { 0 };
-            let bit = 1u64 << (i % 64);
-            let m = &mut s.mark[i / 64];
-            if *m & bit == 0 {
-                *m |= bit;
-                if !s.noscan {
-                    self.push((s.slot_addr(i) + 8) as u64);
-                }
+            if set_mark(&mut s.mark[i / 64], 1u64 << (i % 64)) && !s.noscan {
+                self.push((s.slot_addr(i) + 8) as u64);
             }
         }
     }
@@ -163,6 +169,18 @@ impl Marker {
         let mut ring = [0u64; AHEAD];
         let (mut head, mut count) = (0usize, 0usize);
         loop {
+            if self.len > SHARE_OVER {
+                if self.can_start_helper && self.scanned > START_HELPER_AFTER {
+                    self.can_start_helper = false;
+                    POOL.lock().active += 1;
+                    HELPER_STARTED.store(true, Ordering::Relaxed);
+                    HUNGRY.store(true, Ordering::Relaxed);
+                    helper::start();
+                }
+                if HUNGRY.load(Ordering::Relaxed) {
+                    self.share();
+                }
+            }
             while count < AHEAD && self.len > 0 {
                 self.high = self.high.max(self.len);
                 self.len -= 1;
@@ -173,9 +191,13 @@ impl Marker {
                 count += 1;
             }
             if count == 0 {
+                if self.refill() {
+                    continue;
+                }
                 break;
             }
             let obj = ring[head];
+            self.scanned += 1;
             head = (head + 1) % AHEAD;
             count -= 1;
             // SAFETY: pushed objects are allocated objects of the program.
@@ -190,6 +212,155 @@ impl Marker {
                 })
             };
         }
+    }
+}
+
+/// Sets `bit` in mark word `m`; true if this call set it. Atomic, because
+/// two markers may mark objects of one span at once; the plain load first
+/// keeps already-marked objects (most pointers, in a dense heap) off the
+/// locked instruction.
+#[inline(always)]
+fn set_mark(m: &mut u64, bit: u64) -> bool {
+    // SAFETY: `m` is a live, aligned mark word; every concurrent access to
+    // it during marking is atomic.
+    let a = unsafe { std::sync::atomic::AtomicU64::from_ptr(m) };
+    a.load(Ordering::Relaxed) & bit == 0 && a.fetch_or(bit, Ordering::Relaxed) & bit == 0
+}
+
+/// Work shared between the markers: grey objects given away by a marker
+/// with plenty, and how many markers hold work. Marking ends when the pool
+/// is empty and no marker is active (both read under the lock).
+struct Pool {
+    objs: Vec<u64>,
+    active: usize,
+}
+static POOL: parking_lot::Mutex<Pool> = parking_lot::Mutex::new(Pool { objs: Vec::new(), active: 0 });
+/// A marker is out of work: others with more than [`SHARE_OVER`] share.
+static HUNGRY: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+/// A marker shares half its stack when another is hungry and it holds more
+/// than this (a depth-first walk of a tree keeps only about its depth on
+/// the stack, so this must be small).
+const SHARE_OVER: usize = 8;
+/// At most this many objects are taken from the pool at once.
+const TAKE: usize = 1024;
+/// The collecting thread wakes the helper once it has scanned this many
+/// objects and still has work to share. Trade-off: waking a thread costs
+/// ~25 µs here, more than marking a small heap alone.
+const START_HELPER_AFTER: usize = 20_000;
+static HELPER_STARTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+impl Marker {
+    /// Gives the older half of this marker's stack to the pool (in a
+    /// depth-first walk the oldest entries root the largest subgraphs).
+    #[cold]
+    fn share(&mut self) {
+        let half = self.len / 2;
+        let mut p = POOL.lock();
+        // SAFETY: `[0, len)` is written stack; the move stays inside it.
+        unsafe {
+            p.objs.extend_from_slice(std::slice::from_raw_parts(self.stack, half));
+            std::ptr::copy(self.stack.add(half), self.stack, self.len - half);
+        }
+        self.len -= half;
+        HUNGRY.store(false, Ordering::Relaxed);
+    }
+
+    /// Out of work: takes some from the pool, or waits until every marker
+    /// is out of work (false: marking is done).
+    #[cold]
+    fn refill(&mut self) -> bool {
+        let mut p = POOL.lock();
+        p.active -= 1;
+        loop {
+            if !p.objs.is_empty() {
+                let n = p.objs.len().min(TAKE);
+                let from = p.objs.len() - n;
+                for &o in &p.objs[from..] {
+                    self.push(o);
+                }
+                p.objs.truncate(from);
+                p.active += 1;
+                return true;
+            }
+            if p.active == 0 {
+                return false;
+            }
+            HUNGRY.store(true, Ordering::Relaxed);
+            drop(p);
+            std::hint::spin_loop();
+            std::thread::yield_now();
+            p = POOL.lock();
+        }
+    }
+}
+
+/// Marks everything reachable from the grey objects on `m`'s stack, with
+/// the help of a second marker thread once there is enough work and if
+/// this machine has more than one CPU.
+pub fn mark_parallel(m: &mut Marker) {
+    {
+        let mut p = POOL.lock();
+        p.objs.clear();
+        p.active = 1;
+    }
+    HUNGRY.store(false, Ordering::Relaxed);
+    HELPER_STARTED.store(false, Ordering::Relaxed);
+    m.can_start_helper = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1) > 1;
+    m.drain();
+    if HELPER_STARTED.load(Ordering::Relaxed) {
+        helper::wait();
+    }
+}
+
+/// The helper marker: a plain thread (not a goroutine; it never allocates
+/// from the heap), parked between collections.
+mod helper {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    /// 0 idle, 1 asked to mark, 2 marking done.
+    static STATE: AtomicU32 = AtomicU32::new(0);
+
+    fn futex_wait(v: u32) {
+        // SAFETY: FUTEX_WAIT on a live static word.
+        unsafe {
+            libc::syscall(libc::SYS_futex, STATE.as_ptr(), libc::FUTEX_WAIT | libc::FUTEX_PRIVATE_FLAG, v, std::ptr::null::<libc::timespec>());
+        }
+    }
+    fn futex_wake() {
+        // SAFETY: FUTEX_WAKE on a live static word.
+        unsafe { libc::syscall(libc::SYS_futex, STATE.as_ptr(), libc::FUTEX_WAKE | libc::FUTEX_PRIVATE_FLAG, i32::MAX) };
+    }
+
+    pub fn start() {
+        static SPAWN: std::sync::Once = std::sync::Once::new();
+        SPAWN.call_once(|| {
+            let spawned = std::thread::Builder::new().name("gos-gc-mark".into()).spawn(|| loop {
+                while STATE.load(Ordering::Acquire) != 1 {
+                    futex_wait(0);
+                }
+                let mut m = super::Marker::new(1);
+                m.drain();
+                drop(m);
+                STATE.store(2, Ordering::Release);
+                futex_wake();
+            });
+            if spawned.is_err() {
+                crate::panic::fatal("runtime: failed to create the collector's marker thread");
+            }
+        });
+        STATE.store(1, Ordering::Release);
+        futex_wake();
+    }
+
+    pub fn wait() {
+        loop {
+            let s = STATE.load(Ordering::Acquire);
+            if s == 2 {
+                break;
+            }
+            std::hint::spin_loop();
+            std::thread::yield_now();
+        }
+        STATE.store(0, Ordering::Release);
     }
 }
 

@@ -203,9 +203,10 @@ fn collect_now() -> bool {
         let mut h = HEAP.lock();
         cache::flush_all(&mut h);
         let heap_before = HEAP_LIVE.load(Ordering::Relaxed);
-        let mut m = mark::Marker::new();
+        let mut m = mark::Marker::new(0);
         m.mark_roots(&registry, &me, sp);
-        m.drain();
+        mark::mark_parallel(&mut m);
+        drop(m);
         let t_marked = Instant::now();
         roots::sweep_finalizers();
         let (live, freed) = sweep(&mut h);
