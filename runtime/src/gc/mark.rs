@@ -63,20 +63,7 @@ impl Marker {
     pub fn new(which: usize) -> Marker {
         let mut p = STACKS[which].load(Ordering::Acquire);
         if p == 0 {
-            // SAFETY: an anonymous private mapping with no address hint.
-            let m = unsafe {
-                libc::mmap(
-                    std::ptr::null_mut(),
-                    STACK_BYTES,
-                    libc::PROT_READ | libc::PROT_WRITE,
-                    libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE,
-                    -1,
-                    0,
-                )
-            };
-            if m == libc::MAP_FAILED {
-                crate::panic::fatal("runtime: cannot reserve the collector's mark stack");
-            }
+            let m = pages::reserve(STACK_BYTES, "the collector's mark stack");
             p = m as usize;
             STACKS[which].store(p, Ordering::Release);
         }

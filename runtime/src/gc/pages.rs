@@ -126,9 +126,14 @@ impl Span {
     }
 }
 
-/// A reserved, zero-filled, never-unmapped region.
-fn reserve(bytes: usize) -> usize {
-    // SAFETY: an anonymous private mapping with no address hint.
+/// Reserves `bytes` of zero-filled, readable and writable address space
+/// (`MAP_NORESERVE`: pages cost memory only once touched), or ends the
+/// process with a fatal error naming `what` it was for. The runtime's one
+/// way to reserve memory (heap, mark stacks, signal stacks, register
+/// stacks).
+pub fn reserve(bytes: usize, what: &str) -> usize {
+    // SAFETY: an anonymous private mapping with no address hint has no
+    // preconditions; the result is checked.
     let p = unsafe {
         libc::mmap(
             std::ptr::null_mut(),
@@ -140,7 +145,8 @@ fn reserve(bytes: usize) -> usize {
         )
     };
     if p == libc::MAP_FAILED {
-        crate::panic::fatal("runtime: cannot reserve address space for the heap");
+        let e = std::io::Error::last_os_error();
+        crate::panic::fatal(&format!("runtime: cannot reserve {bytes} bytes for {what}: {e}"));
     }
     p as usize
 }
@@ -187,10 +193,10 @@ fn ensure_init() {
     }
     static INIT: std::sync::Once = std::sync::Once::new();
     INIT.call_once(|| {
-        let pagemap = reserve(ARENA_PAGES * 4);
-        let spans = reserve(ARENA_PAGES * std::mem::size_of::<Span>());
+        let pagemap = reserve(ARENA_PAGES * 4, "the heap's page map");
+        let spans = reserve(ARENA_PAGES * std::mem::size_of::<Span>(), "the heap's span table");
         // Align the arena to a page so page indices are shifts.
-        let raw = reserve(ARENA_BYTES + PAGE);
+        let raw = reserve(ARENA_BYTES + PAGE, "the heap");
         let base = (raw + PAGE - 1) & !(PAGE - 1);
         PAGEMAP.store(pagemap, Ordering::Release);
         SPANS.store(spans, Ordering::Release);

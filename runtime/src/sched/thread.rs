@@ -228,20 +228,7 @@ fn alloc_alt_stack() -> *mut u8 {
     }
     if pool.next == pool.end {
         let bytes = ALT_REGION_SLOTS * ALT_STACK_BYTES;
-        // SAFETY: an anonymous private mapping with no address hint.
-        let p = unsafe {
-            libc::mmap(
-                std::ptr::null_mut(),
-                bytes,
-                libc::PROT_READ | libc::PROT_WRITE,
-                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE,
-                -1,
-                0,
-            )
-        };
-        if p == libc::MAP_FAILED {
-            crate::panic::fatal("runtime: cannot map signal stacks (out of memory)");
-        }
+        let p = crate::gc::pages::reserve(bytes, "signal stacks");
         pool.next = p as usize;
         pool.end = p as usize + bytes;
     }

@@ -197,22 +197,7 @@ impl Pool {
 /// Reserves `bytes` of zeroed, readable and writable memory, or ends the
 /// process with Go's message for a failed allocation.
 fn map(bytes: usize) -> *mut u64 {
-    // SAFETY: an anonymous private mapping with no address hint has no
-    // preconditions; the result is checked.
-    let p = unsafe {
-        libc::mmap(
-            std::ptr::null_mut(),
-            bytes,
-            libc::PROT_READ | libc::PROT_WRITE,
-            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE,
-            -1,
-            0,
-        )
-    };
-    if p == libc::MAP_FAILED {
-        let e = std::io::Error::last_os_error();
-        gos_runtime::panic::fatal(&format!("runtime: cannot reserve {bytes} bytes for a goroutine's register stack: {e}"));
-    }
+    let p = gos_runtime::gc::pages::reserve(bytes, "a goroutine's register stack");
     p as *mut u64
 }
 
