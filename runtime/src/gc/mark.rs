@@ -306,36 +306,27 @@ mod helper {
     /// 0 idle, 1 asked to mark, 2 marking done.
     static STATE: AtomicU32 = AtomicU32::new(0);
 
-    fn futex_wait(v: u32) {
-        // SAFETY: FUTEX_WAIT on a live static word.
-        unsafe {
-            libc::syscall(libc::SYS_futex, STATE.as_ptr(), libc::FUTEX_WAIT | libc::FUTEX_PRIVATE_FLAG, v, std::ptr::null::<libc::timespec>());
-        }
-    }
-    fn futex_wake() {
-        // SAFETY: FUTEX_WAKE on a live static word.
-        unsafe { libc::syscall(libc::SYS_futex, STATE.as_ptr(), libc::FUTEX_WAKE | libc::FUTEX_PRIVATE_FLAG, i32::MAX) };
-    }
+    use crate::gc::stw::{futex_wait, futex_wake};
 
     pub fn start() {
         static SPAWN: std::sync::Once = std::sync::Once::new();
         SPAWN.call_once(|| {
             let spawned = std::thread::Builder::new().name("gos-gc-mark".into()).spawn(|| loop {
                 while STATE.load(Ordering::Acquire) != 1 {
-                    futex_wait(0);
+                    futex_wait(&STATE, 0);
                 }
                 let mut m = super::Marker::new(1);
                 m.drain();
                 drop(m);
                 STATE.store(2, Ordering::Release);
-                futex_wake();
+                futex_wake(&STATE);
             });
             if spawned.is_err() {
                 crate::panic::fatal("runtime: failed to create the collector's marker thread");
             }
         });
         STATE.store(1, Ordering::Release);
-        futex_wake();
+        futex_wake(&STATE);
     }
 
     pub fn wait() {

@@ -97,11 +97,24 @@ fn wait_for_end() {
             std::thread::yield_now();
             continue;
         }
-        // SAFETY: FUTEX_WAIT on a live static word.
-        unsafe {
-            libc::syscall(libc::SYS_futex, EPOCH.as_ptr(), libc::FUTEX_WAIT | libc::FUTEX_PRIVATE_FLAG, e, std::ptr::null::<libc::timespec>());
-        }
+        futex_wait(&EPOCH, e);
     }
+}
+
+/// Sleeps while `*word == v` (spurious returns are fine: callers loop).
+/// The collector's own copy of `sched::park`'s, which under `cfg(loom)`
+/// works on loom's atomics; the collector is not model-checked.
+pub(super) fn futex_wait(word: &AtomicU32, v: u32) {
+    // SAFETY: FUTEX_WAIT on a live, aligned u32, no timeout.
+    unsafe {
+        libc::syscall(libc::SYS_futex, word.as_ptr(), libc::FUTEX_WAIT | libc::FUTEX_PRIVATE_FLAG, v, std::ptr::null::<libc::timespec>());
+    }
+}
+
+/// Wakes every thread sleeping on `word`.
+pub(super) fn futex_wake(word: &AtomicU32) {
+    // SAFETY: FUTEX_WAKE on a live, aligned u32.
+    unsafe { libc::syscall(libc::SYS_futex, word.as_ptr(), libc::FUTEX_WAKE | libc::FUTEX_PRIVATE_FLAG, i32::MAX) };
 }
 
 /// Waits until every registered thread other than `me` is stopped (not
@@ -129,10 +142,7 @@ pub fn stop_the_world(registry: &[Arc<ThreadRecord>], me: &Arc<ThreadRecord>) ->
 pub fn start_the_world() {
     STOP.store(false, Ordering::SeqCst);
     EPOCH.fetch_add(1, Ordering::SeqCst);
-    // SAFETY: FUTEX_WAKE on a live static word.
-    unsafe {
-        libc::syscall(libc::SYS_futex, EPOCH.as_ptr(), libc::FUTEX_WAKE | libc::FUTEX_PRIVATE_FLAG, i32::MAX);
-    }
+    futex_wake(&EPOCH);
 }
 
 /// Calls `f` with a stack address below which nothing of the caller's is
