@@ -93,9 +93,16 @@ impl Marker {
     #[inline(always)]
     pub fn mark_word(&mut self, w: u64) {
         if let Some((s, i)) = object_at(w as usize) {
-            if set_mark(&mut s.mark[i / 64], 1u64 << (i % 64)) && !s.noscan {
-                self.push((s.slot_addr(i) + 8) as u64);
-            }
+            self.mark_slot(s, i);
+        }
+    }
+
+    /// Marks slot `i` of `s`, queueing the object for scanning the first
+    /// time unless its span holds no pointers.
+    #[inline(always)]
+    fn mark_slot(&mut self, s: &mut pages::Span, i: usize) {
+        if set_mark(&mut s.mark[i / 64], 1u64 << (i % 64)) && !s.noscan {
+            self.push((s.slot_addr(i) + 8) as u64);
         }
     }
 
@@ -136,10 +143,8 @@ impl Marker {
     #[inline(always)]
     fn mark_exact(&mut self, w: u64) {
         if let Some(s) = pages::span_of(w as usize) {
-            let i = if s.nslots > 1 { s.slot_of(w as usize) } else { 0 };
-            if set_mark(&mut s.mark[i / 64], 1u64 << (i % 64)) && !s.noscan {
-                self.push((s.slot_addr(i) + 8) as u64);
-            }
+            let i = s.index_of(w as usize);
+            self.mark_slot(s, i);
         }
     }
 

@@ -260,6 +260,7 @@ fn sweep(h: &mut pages::Heap) -> (usize, usize) {
     let mut live = 0usize;
     let mut freed = 0usize;
     let mut empty = Vec::new();
+    let mut partial = Vec::new();
     pages::for_each_span(h, |id, s| match s.state {
         SpanState::Small => {
             let mut n = 0usize;
@@ -280,7 +281,7 @@ fn sweep(h: &mut pages::Heap) -> (usize, usize) {
             if n == 0 {
                 empty.push(id);
             } else if n < s.nslots as usize {
-                s.in_partial = true;
+                partial.push(id);
             }
         }
         SpanState::Large => {
@@ -295,13 +296,6 @@ fn sweep(h: &mut pages::Heap) -> (usize, usize) {
         _ => {}
     });
     // Partial lists and frees after the walk (they relink spans).
-    let mut partial = Vec::new();
-    pages::for_each_span(h, |id, s| {
-        if s.in_partial {
-            s.in_partial = false;
-            partial.push(id);
-        }
-    });
     for id in partial {
         h.push_partial(id);
     }

@@ -107,6 +107,16 @@ impl Span {
     pub fn slot_of(&self, addr: usize) -> usize {
         (((addr - self.start) as u64 * self.magic as u64) >> 32) as usize
     }
+    /// The slot of `addr` (inside this span) for either kind of span in
+    /// use: a large span has one.
+    #[inline(always)]
+    pub fn index_of(&self, addr: usize) -> usize {
+        if self.state == SpanState::Small {
+            self.slot_of(addr)
+        } else {
+            0
+        }
+    }
     /// The first byte of slot `i`.
     #[inline(always)]
     pub fn slot_addr(&self, i: usize) -> usize {
@@ -244,7 +254,7 @@ pub fn span_of(addr: usize) -> Option<&'static mut Span> {
 #[inline(always)]
 pub fn object_at(addr: usize) -> Option<(&'static mut Span, usize)> {
     let s = span_of(addr)?;
-    let i = if s.state == SpanState::Small { s.slot_of(addr) } else { 0 };
+    let i = s.index_of(addr);
     if i < s.nslots as usize && s.is_allocated(i) {
         Some((s, i))
     } else {
