@@ -62,8 +62,6 @@ enum Mode {
     /// `gossamer <args…> <file> <program args…>`: compile and run in one step.
     Run { args: &'static [&'static str] },
     /// `gossamer <args…> <file> -o <exe>`, then `<exe> <program args…>`.
-    /// No row uses it until the native backends land.
-    #[allow(dead_code)]
     Build { args: &'static [&'static str] },
 }
 
@@ -84,9 +82,9 @@ struct Tier {
     except: &'static [(&'static str, &'static str)],
 }
 
-/// Every tier the suite runs on. Later rows: `jit` (`run --jit`), `build`
-/// (`Mode::Build { args: &["build"] }`), `release`, and the GC-stress and
-/// `GOSSAMER_PROCS=1` variants of these.
+/// Every tier the suite runs on: the VM, the JIT (everything compiled, and
+/// tiered), built executables, each also with one proc and under GC
+/// stress. Still to come: `release` (LLVM) and its variants.
 const TIERS: &[Tier] = &[
     Tier { name: "vm", mode: Mode::Run { args: &["run", "--vm"] }, env: &[], only: "", except: &[] },
     // One proc: every goroutine takes turns on one slot, which shakes out
@@ -109,6 +107,21 @@ const TIERS: &[Tier] = &[
              quadratic (hours); it runs under the other three tiers",
         )],
     },
+    // Every function compiled by the Cranelift JIT before `main` starts.
+    Tier { name: "jit", mode: Mode::Run { args: &["run", "--jit"] }, env: &[], only: "", except: &[] },
+    Tier { name: "jit-procs1", mode: Mode::Run { args: &["run", "--jit"] }, env: &[("GOSSAMER_PROCS", "1")], only: "", except: &[] },
+    Tier { name: "jit-gcstress", mode: Mode::Run { args: &["run", "--jit"] }, env: &[("GOSSAMER_GC_STRESS", "100")], only: "", except: &[] },
+    // The default `gossamer run`: interpreted until the counters compile
+    // hot functions, so interpreted and compiled frames mix.
+    Tier { name: "tiered", mode: Mode::Run { args: &["run"] }, env: &[], only: "", except: &[] },
+    // Compiled at the second call or loop back-edge: interpreted frames
+    // call compiled ones everywhere, and loops move to compiled code in
+    // the middle of a frame (on-stack replacement).
+    Tier { name: "tiered-hot", mode: Mode::Run { args: &["run"] }, env: &[("GOSSAMER_JIT_HOT", "2")], only: "", except: &[] },
+    // Standalone executables from `gossamer build` (Cranelift).
+    Tier { name: "build", mode: Mode::Build { args: &["build"] }, env: &[], only: "", except: &[] },
+    Tier { name: "build-procs1", mode: Mode::Build { args: &["build"] }, env: &[("GOSSAMER_PROCS", "1")], only: "", except: &[] },
+    Tier { name: "build-gcstress", mode: Mode::Build { args: &["build"] }, env: &[("GOSSAMER_GC_STRESS", "100")], only: "", except: &[] },
 ];
 
 /// A program that one tier does not run yet, and why.
@@ -493,6 +506,77 @@ fn check_compile_error(rel_path: &str, expect: &Expectations) -> Result<(), Fail
     }
 }
 
+/// One executable built for every `Build` tier with the same arguments
+/// (the tiers differ only in the environment the program runs with), kept
+/// until the last of them has run it.
+struct SharedBuild {
+    result: Result<PathBuf, String>,
+    users: usize,
+}
+
+type BuildCell = Arc<std::sync::Mutex<Option<SharedBuild>>>;
+
+fn builds() -> &'static std::sync::Mutex<std::collections::HashMap<String, BuildCell>> {
+    static BUILDS: std::sync::OnceLock<std::sync::Mutex<std::collections::HashMap<String, BuildCell>>> =
+        std::sync::OnceLock::new();
+    BUILDS.get_or_init(Default::default)
+}
+
+fn build_key(args: &[&str], id: &str) -> String {
+    format!("{}:{id}", args.join(" "))
+}
+
+/// Builds program `id` with `gossamer <args…>` once, for every tier that
+/// runs it with those arguments; returns the executable.
+fn shared_build(args: &'static [&'static str], rel_path: &str, id: &str) -> Result<PathBuf, Failed> {
+    let cell = builds().lock().unwrap_or_else(|e| e.into_inner()).entry(build_key(args, id)).or_default().clone();
+    let mut slot = cell.lock().unwrap_or_else(|e| e.into_inner());
+    if slot.is_none() {
+        let users = TIERS
+            .iter()
+            .filter(|t| matches!(t.mode, Mode::Build { args: a } if a == args))
+            .filter(|t| id.starts_with(t.only) && !t.except.iter().any(|(x, _)| *x == id))
+            .count();
+        let dir = std::env::temp_dir().join(format!("gossamer-conformance-{}", std::process::id()));
+        let result = (|| {
+            std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+            let exe = dir.join(format!("{}-{}", args.join("-"), id.replace('/', "-")));
+            let mut build = Command::new(GOSSAMER);
+            build.args(args).arg(rel_path).arg("-o").arg(&exe);
+            let command = describe_command(&build);
+            let outcome = run_with_timeout(build, b"")?;
+            if outcome.timed_out || outcome.status != Some(0) {
+                let _ = std::fs::remove_file(&exe);
+                let what = if outcome.timed_out { format!("the build timed out after {TIMEOUT:?}") } else { "the build failed".to_string() };
+                return Err(report(&[what], &command, "", &outcome).message().unwrap_or("the build failed").to_string());
+            }
+            Ok(exe)
+        })();
+        *slot = Some(SharedBuild { result, users });
+    }
+    let result = slot.as_ref().expect("just built").result.clone();
+    drop(slot);
+    result.map_err(|e| {
+        release_build(args, id);
+        e.into()
+    })
+}
+
+/// One tier is done with the shared executable of `id`; the last removes it.
+fn release_build(args: &[&str], id: &str) {
+    let cell = builds().lock().unwrap_or_else(|e| e.into_inner()).get(&build_key(args, id)).cloned();
+    let Some(cell) = cell else { return };
+    let mut slot = cell.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(b) = slot.as_mut() {
+        b.users = b.users.saturating_sub(1);
+        if b.users == 0 {
+            if let Ok(exe) = &b.result {
+                let _ = std::fs::remove_file(exe);
+            }
+        }
+    }
+}
+
 /// Runs a program on one tier and checks exit status, stdout, panic and
 /// stderr expectations.
 fn run_program(tier: &Tier, rel_path: &str, id: &str, expect: &Expectations) -> Result<(), Failed> {
@@ -510,21 +594,7 @@ fn run_program(tier: &Tier, rel_path: &str, id: &str, expect: &Expectations) -> 
             cmd
         }
         Mode::Build { args } => {
-            let dir = std::env::temp_dir().join(format!("gossamer-conformance-{}", std::process::id()));
-            std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-            let exe = dir.join(format!("{}-{}", tier.name, id.replace('/', "-")));
-            let mut build = Command::new(GOSSAMER);
-            build.args(args).arg(rel_path).arg("-o").arg(&exe);
-            for (k, v) in tier.env {
-                build.env(k, v);
-            }
-            let command = describe_command(&build);
-            let outcome = run_with_timeout(build, b"")?;
-            if outcome.timed_out || outcome.status != Some(0) {
-                let _ = std::fs::remove_file(&exe);
-                let what = if outcome.timed_out { format!("the build timed out after {TIMEOUT:?}") } else { "the build failed".to_string() };
-                return Err(report(&[what], &command, "", &outcome));
-            }
+            let exe = shared_build(args, rel_path, id)?;
             built = Some(exe.clone());
             Command::new(exe)
         }
@@ -538,8 +608,8 @@ fn run_program(tier: &Tier, rel_path: &str, id: &str, expect: &Expectations) -> 
     }
     let command = describe_command(&cmd);
     let outcome = run_with_timeout(cmd, stdin.as_bytes());
-    if let Some(exe) = built {
-        let _ = std::fs::remove_file(exe);
+    if let (Some(_), Mode::Build { args }) = (built, tier.mode) {
+        release_build(args, id);
     }
     let outcome = outcome?;
     let expected_stdout = expect.expected_stdout();

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Compares the Gossamer bytecode VM with Lua 5.4 and CPython 3.11 on five
-# small workloads (bench/vm/NAME.{gos,lua,py}), and writes the table into
-# docs/performance.md between the markers `<!-- vm-bench:begin -->` and
-# `<!-- vm-bench:end -->`.
+# Compares Gossamer's tiers (the bytecode VM, the Cranelift JIT, the default
+# tiered `gossamer run`, and executables from `gossamer build`) with Lua 5.4
+# and CPython 3.11 on five small workloads (bench/vm/NAME.{gos,lua,py}), and
+# with Rust (`rustc -O`, bench/vm/rust/NAME.rs) where a reference exists,
+# and writes the table into docs/performance.md between the markers
+# `<!-- vm-bench:begin -->` and `<!-- vm-bench:end -->`.
 #
 # Usage: bench/vm/run.sh [RUNS [WORKLOAD...]]
 #   RUNS: runs per workload and runtime (default 5);
@@ -79,13 +81,7 @@ if [ ! -x "$GOS" ]; then
     echo "error: cargo built no executable at $GOS" >&2
     exit 1
 fi
-# The table measures the interpreter. `--vm` keeps a JIT out of the picture
-# once one exists; a driver without the flag has nothing but the VM.
-if "$GOS" run --help 2>/dev/null | grep -q -- '--vm'; then
-    GOS_RUN=("$GOS" run --vm)
-else
-    GOS_RUN=("$GOS" run)
-fi
+GOS_RUN=("$GOS" run --vm)
 
 if ! command -v lua5.4 >/dev/null 2>&1; then
     echo "== installing lua5.4" >&2
@@ -107,6 +103,14 @@ fi
 
 TMP="$(mktemp -d)"
 trap 'rm -rf "$TMP"' EXIT
+
+# The native executables and the Rust references, built once (not timed).
+for name in "${WORKLOADS[@]}"; do
+    "$GOS" build "$BENCH/$name.gos" -o "$TMP/$name.exe" >/dev/null
+    if [ -f "$BENCH/rust/$name.rs" ]; then
+        rustc -O -o "$TMP/$name.rust" "$BENCH/rust/$name.rs"
+    fi
+done
 
 # time_once OUT CMD...: runs CMD with stdout in OUT and prints its wall time in
 # microseconds. A failing command stops the script with its stderr shown.
@@ -165,17 +169,26 @@ rows=""
 for name in "${WORKLOADS[@]}"; do
     echo "== $name" >&2
     t_gos="$(measure "$name" gossamer "${GOS_RUN[@]}" "$BENCH/$name.gos")"
+    t_jit="$(measure "$name" jit "$GOS" run --jit "$BENCH/$name.gos")"
+    t_tier="$(measure "$name" tiered "$GOS" run "$BENCH/$name.gos")"
+    t_build="$(measure "$name" build "$TMP/$name.exe")"
+    t_rust="-"
+    if [ -x "$TMP/$name.rust" ]; then
+        t_rust="$(measure "$name" rust "$TMP/$name.rust")"
+    fi
     t_lua="$(measure "$name" lua "$LUA" "$BENCH/$name.lua")"
     t_py="$(measure "$name" python "$PY" "$BENCH/$name.py")"
-    for runtime in lua python; do
+    for runtime in jit tiered build lua python $([ "$t_rust" != "-" ] && echo rust); do
         if ! cmp -s "$TMP/$name.gossamer.out" "$TMP/$name.$runtime.out"; then
             echo "error: $name: gossamer and $runtime disagree" >&2
             diff "$TMP/$name.gossamer.out" "$TMP/$name.$runtime.out" >&2 || true
             exit 1
         fi
     done
-    echo "   gossamer ${t_gos}s  lua ${t_lua}s  cpython ${t_py}s  output: $(head -c 80 "$TMP/$name.gossamer.out")" >&2
-    rows+="| $name | $t_gos | $t_lua | $t_py | $(ratio "$t_gos" "$t_lua") | $(ratio "$t_gos" "$t_py") |"$'\n'
+    echo "   vm ${t_gos}s  jit ${t_jit}s  run ${t_tier}s  build ${t_build}s  rust ${t_rust}s  lua ${t_lua}s  cpython ${t_py}s  output: $(head -c 80 "$TMP/$name.gossamer.out")" >&2
+    rust_ratio="-"
+    [ "$t_rust" != "-" ] && rust_ratio="$(ratio "$t_build" "$t_rust")"
+    rows+="| $name | $t_gos | $t_jit | $t_tier | $t_build | $t_rust | $t_lua | $t_py | $(ratio "$t_gos" "$t_build") | $rust_ratio | $(ratio "$t_gos" "$t_lua") | $(ratio "$t_gos" "$t_py") |"$'\n'
 done
 
 # ---- the report ----------------------------------------------------------------
@@ -199,11 +212,15 @@ block="$TMP/block.md"
     echo "<!-- vm-bench:begin -->"
     echo "Measured $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) CPUs ($cpu, load average $load at the end), commit \`$commit\`$commit_note,"
     echo "with \`bench/vm/run.sh $RUNS${1:+ $*}\`: the median wall time of $RUNS runs of each whole"
-    echo "process, start-up included. Gossamer ran as \`gossamer ${GOS_RUN[*]:1}\`, Lua $lua_version"
-    echo "as \`lua5.4\`, CPython $py_version as \`$PY\`. A ratio below 1 means Gossamer is faster."
+    echo "process, start-up included (\`gossamer run\` parses and checks the program first, about 8 ms)."
+    echo "Columns: vm = \`gossamer run --vm\`; jit = \`gossamer run --jit\` (everything compiled by Cranelift"
+    echo "before \`main\`); run = \`gossamer run\` (interpreted until hot, then compiled); build = the"
+    echo "executable of \`gossamer build\` (Cranelift); rust = \`rustc -O\` ($(rustc --version | cut -d' ' -f2)) on bench/vm/rust/; Lua $lua_version"
+    echo "as \`lua5.4\`; CPython $py_version as \`$PY\`. vm/build is the native tier's speed-up over the"
+    echo "VM; build/rust below 2 meets the Cranelift tier's target; vm/lua and vm/cpython below 1 mean the VM is faster."
     echo
-    echo "| benchmark | gossamer (s) | lua 5.4 (s) | cpython 3.11 (s) | gossamer/lua | gossamer/cpython |"
-    echo "|---|---:|---:|---:|---:|---:|"
+    echo "| benchmark | vm (s) | jit (s) | run (s) | build (s) | rust (s) | lua 5.4 (s) | cpython 3.11 (s) | vm/build | build/rust | vm/lua | vm/cpython |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     printf '%s' "$rows"
     echo "<!-- vm-bench:end -->"
 } >"$block"

@@ -33,7 +33,7 @@ const S_BUF: usize = 0;
 /// String object word: byte offset of the view in the buffer's data.
 const S_OFF: usize = 1;
 /// String object word: byte length of the view.
-const S_LEN: usize = 2;
+pub const S_LEN: usize = 2;
 
 /// Buffer word: capacity in bytes.
 const B_CAP: usize = 0;

@@ -214,7 +214,7 @@ impl<'p> FnCx<'p> {
                 let mut refs: Vec<&Expr> = vec![callee];
                 refs.extend(args.iter());
                 let base = self.consecutive(&refs)?;
-                self.emit(Instr::CallClosure { base });
+                self.emit(Instr::CallClosure { base, n: gos_vm::bytecode::Small(refs.len() as u16) });
                 self.mov(dst, base);
                 Ok(())
             }

@@ -8,6 +8,7 @@
 //! the parser's own nesting limit.
 
 mod diagnostics;
+pub mod link;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -31,12 +32,13 @@ enum Command {
         /// The program to check.
         file: PathBuf,
     },
-    /// Compile to a native executable (not built yet: the native tiers come
-    /// in later issues).
+    /// Compile to a standalone native executable (Cranelift; `--release`:
+    /// LLVM, not built yet).
     Build {
         /// The program to compile.
         file: PathBuf,
-        /// Where to write the executable.
+        /// Where to write the executable (default: the source file's name
+        /// without `.gos`, in the current directory).
         #[arg(short = 'o')]
         output: Option<PathBuf>,
         /// Optimise through LLVM.
@@ -47,10 +49,11 @@ enum Command {
 
 #[derive(Args)]
 struct RunArgs {
-    /// Run on the bytecode VM only (the default until the JIT exists).
+    /// Run on the bytecode VM only (no JIT).
     #[arg(long, conflicts_with = "jit")]
     vm: bool,
-    /// Compile every function with the JIT before starting.
+    /// Compile every function with the Cranelift JIT before starting
+    /// (default: interpret, and compile functions as they get hot).
     #[arg(long)]
     jit: bool,
     /// Print the typed IR and stop (for compiler development).
@@ -81,18 +84,38 @@ fn main() -> ExitCode {
                 None => ExitCode::from(1),
             }
         }
-        Command::Build { file, .. } => {
-            eprintln!(
-                "gossamer: cannot build {}: the native tiers (Cranelift, LLVM) are not built yet; use `gossamer run`",
-                file.display()
-            );
-            ExitCode::from(1)
-        }
-        Command::Run(run) => {
-            if run.jit {
-                eprintln!("gossamer: --jit: the Cranelift JIT is not built yet; `gossamer run` uses the VM");
+        Command::Build { file, output, release } => {
+            if release {
+                eprintln!("gossamer: build --release: the LLVM tier is not built yet; `gossamer build` (Cranelift) is");
                 return ExitCode::from(1);
             }
+            let Some(src) = read_source(&file) else { return ExitCode::from(1) };
+            let Some(program) = front_end(&file, src) else { return ExitCode::from(1) };
+            let module = match gos_bcgen::compile(&program) {
+                Ok(m) => m,
+                Err(e) => {
+                    eprintln!("{}: error: {e}", file.display());
+                    return ExitCode::from(1);
+                }
+            };
+            // `go build` names the executable after the source file, in
+            // the current directory.
+            let out = output.unwrap_or_else(|| PathBuf::from(file.file_stem().unwrap_or(file.as_os_str())));
+            let object = match gos_clif::compile_object(&module, &module.to_bytes()) {
+                Ok(o) => o,
+                Err(e) => {
+                    eprintln!("gossamer: internal error: cannot compile {}: {e}", file.display());
+                    return ExitCode::from(1);
+                }
+            };
+            if let Err(e) = link::link_executable(&object, &out) {
+                eprintln!("gossamer: cannot link {}: {e}", out.display());
+                return ExitCode::from(1);
+            }
+            println!("wrote {}", out.display());
+            ExitCode::SUCCESS
+        }
+        Command::Run(run) => {
             let Some(src) = read_source(&run.file) else { return ExitCode::from(1) };
             let Some(program) = front_end(&run.file, src) else { return ExitCode::from(1) };
             if run.dump_ir {
@@ -110,12 +133,30 @@ fn main() -> ExitCode {
                 println!("{module}");
                 return ExitCode::SUCCESS;
             }
+            let module = Arc::new(module);
+            if !run.vm {
+                if let Err(e) = start_jit(&module, run.jit) {
+                    eprintln!("gossamer: jit: {e}");
+                    return ExitCode::from(1);
+                }
+            }
             // One program per process: its heap is collected.
             gos_runtime::gc::enable();
-            let code = gos_vm::run(Arc::new(module), program.types, program.file, run.args);
+            let code = gos_vm::run(module, program.types, program.file, run.args);
             ExitCode::from(code.clamp(0, 255) as u8)
         }
     }
+}
+
+/// Gives the interpreter the Cranelift JIT: hot functions are compiled as
+/// their counters reach the thresholds, or all of them now (`--jit`).
+fn start_jit(module: &Arc<gos_vm::Module>, all: bool) -> Result<(), String> {
+    let jit = Arc::new(gos_clif::JitCompiler::new(module.clone())?);
+    gos_vm::native::enable(module.clone(), Some(Box::new(gos_clif::SharedJit(jit.clone()))))?;
+    if all {
+        jit.compile_all()?;
+    }
+    Ok(())
 }
 
 fn read_source(path: &PathBuf) -> Option<String> {

@@ -10,15 +10,17 @@
 //! `type` is empty, `?`, `x?`, `X?`, `x`, `X`, `b`, `o`, `e` or `E`. Errors
 //! carry a byte offset into the string and rustc's words.
 
+use serde::{Deserialize, Serialize};
+
 /// Alignment inside a padded field.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Align {
     Left,
     Right,
     Center,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Sign {
     /// No sign flag: `-` only for negatives.
     Default,
@@ -27,7 +29,7 @@ pub enum Sign {
 }
 
 /// Everything after the `:` of one placeholder.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct FormatSpec {
     pub fill: char,
     pub align: Option<Align>,
@@ -46,7 +48,7 @@ pub struct FormatSpec {
 }
 
 /// The numeric forms of a placeholder's type letter.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum FormatType {
     /// `{}` / `{:?}`
     #[default]

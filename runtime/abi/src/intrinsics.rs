@@ -3,10 +3,12 @@
 //! may inline the hottest). Argument and result types are those of the IR
 //! expression that carries the intrinsic.
 
+use serde::{Deserialize, Serialize};
+
 /// Library operations that backends implement with the runtime. Each lists
 /// its arguments and result. "Option<T>"/"Result<T, E>" results are built
 /// from the expression's own type, with the prelude's tag order.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Intrinsic {
     // ---- failure and process ----
     /// (msg: Str) -> Never. Prints `panic: msg` and the location, exit 2.

@@ -1,8 +1,9 @@
 //! Definitions that the compiler and the runtime must agree on, and nothing
 //! else: the format-spec language of `format!` (parsed by the checker,
 //! applied by the runtime), and later the table of runtime functions that
-//! generated code may call. This crate depends on nothing so that both sides
-//! can use it without the runtime knowing the compiler.
+//! generated code may call. This crate depends on nothing but serde's
+//! derives (the types are part of a built executable's program image), so
+//! that both sides can use it without the runtime knowing the compiler.
 
 pub mod fmtspec;
 pub use fmtspec::{parse_format_string, Align, ArgRef, FmtSegment, FormatSpec, FormatType, Sign};
@@ -10,3 +11,5 @@ pub mod intrinsics;
 pub mod types;
 pub use intrinsics::Intrinsic;
 pub use types::{FloatTy, IntTy, TypeId, TypeKind, Variant};
+pub mod runtime_abi;
+pub use runtime_abi::RtFn;

@@ -3,8 +3,10 @@
 //! The compiler hands the runtime the program's whole table, `&[TypeKind]`
 //! indexed by [`TypeId`]; see `gos-ir` for the value model.
 
+use serde::{Deserialize, Serialize};
+
 /// Index into the program's type table.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct TypeId(pub u32);
 
 impl TypeId {
@@ -19,7 +21,7 @@ impl std::fmt::Display for TypeId {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum IntTy {
     I8,
     I16,
@@ -58,14 +60,14 @@ impl IntTy {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum FloatTy {
     F32,
     F64,
 }
 
 /// A monomorphic type. `isize`/`usize` are `I64`/`U64`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum TypeKind {
     Unit,
     Bool,
@@ -114,7 +116,7 @@ pub enum TypeKind {
     I64Vec,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Variant {
     pub name: String,
     /// Field names: `None` for tuple variants (`Circle(f64)`), `Some` for

@@ -33,7 +33,7 @@ mod stw;
 
 pub use mark::{install_program, is_noscan};
 pub use roots::{pin, register_finalizer, unpin, with_rooted_words, RootRange};
-pub use stw::{enter_running, safepoint, with_spilled_registers};
+pub use stw::{enter_running, safepoint, stop_requested, with_spilled_registers};
 
 use pages::{SpanState, HEAP};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};

@@ -241,6 +241,36 @@ pub fn preempt_requested() -> bool {
     PREEMPT.with(|p| unsafe { (*p.get()).load(Ordering::Relaxed) })
 }
 
+/// The word compiled code tests at loop back-edges and function entries
+/// (it cannot read the thread-local preemption flag the VM reads cheaply):
+/// nonzero when some goroutine has been asked to reach a safe point, by the
+/// scheduler's monitor (a time slice is over) or by the collector. One
+/// global word for every goroutine, so a raise makes every goroutine in
+/// compiled code call [`native_poll`] once; that is rare (a collection, or a
+/// time slice with goroutines waiting for a token).
+#[no_mangle]
+pub static gos_poll_word: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+
+/// Raises the poll word (after setting the flag it stands for).
+pub(crate) fn raise_poll_word() {
+    gos_poll_word.store(1, Ordering::SeqCst);
+}
+
+/// What compiled code calls when the poll word is set: a preemption point
+/// and the collector's safe point.
+///
+/// The word is cleared before the stop flag is read, and raised again by a
+/// goroutine that finds a collection in progress: a collector sets its flag
+/// before it raises the word, so whichever order the two threads' steps
+/// take, a goroutine that has not stopped yet still sees the word raised.
+pub fn native_poll() {
+    gos_poll_word.store(0, Ordering::SeqCst);
+    if crate::gc::stop_requested() {
+        raise_poll_word();
+    }
+    yield_now();
+}
+
 /// Gives the proc token to the longest-waiting goroutine (if any) and takes
 /// one back behind it.
 /// Also the collector's safe point: a goroutine asked to stop for a

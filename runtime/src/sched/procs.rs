@@ -185,6 +185,7 @@ pub fn watch(procs: &'static Procs) {
 pub fn preempt_all() {
     for p in WATCHED.lock().iter() {
         p.preempt.store(true, Ordering::SeqCst);
+        super::raise_poll_word();
     }
 }
 
@@ -204,6 +205,7 @@ fn monitor() {
             let h = p.handoffs.load(Ordering::Relaxed);
             if p.has_waiters() && h == *seen {
                 p.preempt.store(true, Ordering::Relaxed);
+                super::raise_poll_word();
             }
             *seen = h;
         }

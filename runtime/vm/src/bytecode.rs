@@ -36,7 +36,7 @@ pub use crate::operand::*;
 macro_rules! opcodes {
     ($( $(#[doc = $doc:literal])* $name:ident { $($field:ident : $fty:ident),* } )*) => {
         /// One instruction. See the module docs for the encoding.
-        #[derive(Clone, Copy, Debug, PartialEq)]
+        #[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
         pub enum Instr {
             $( $(#[doc = $doc])* $name { $($field: $fty),* }, )*
         }
@@ -292,8 +292,10 @@ opcodes! {
     /// are `r[base..base + params]`, the result lands in `r[base]`.
     Call { base: Reg, f: FuncIdx }
     /// Calls the closure object in `r[base]` (its word 0 is the function
-    /// index; the object is the hidden first argument), arguments after it.
-    CallClosure { base: Reg }
+    /// index; the object is the hidden first argument), arguments after it:
+    /// `n` words in all, the closure included (the interpreter takes the
+    /// arity from the callee; compiled code needs it at the call site).
+    CallClosure { base: Reg, n: Small }
     /// Returns `r[src]` to the caller.
     Ret { src: Reg }
     /// Starts a goroutine running the closure in `r[callee]` (a closure of

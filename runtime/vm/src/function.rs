@@ -2,11 +2,13 @@
 //! auxiliary operations of `Instr::Op` ([`Aux`]), with their types and
 //! counts, and the line table that maps instructions to source positions.
 
+use serde::{Deserialize, Serialize};
+
 use crate::bytecode::Instr;
 use gos_abi::{FormatSpec, Intrinsic, TypeId};
 
 /// The comparison a [`Aux::Compare`] computes through the runtime.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum CmpKind {
     Eq,
     Ne,
@@ -18,14 +20,14 @@ pub enum CmpKind {
 
 /// Where a panic inside an operation is reported: the source position of
 /// the expression that the instruction came from.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Loc {
     pub line: u32,
     pub col: u32,
 }
 
 /// One piece of a [`Aux::Format`].
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum FmtPart {
     Lit(String),
     /// The next argument register, formatted as type `ty` under `spec`.
@@ -35,7 +37,7 @@ pub enum FmtPart {
 /// An operation of [`Instr::Op`] (and the slow path of [`Instr::VecPush`]):
 /// what it does, its arity `n` (it reads `r[args..args + n]`), and the
 /// types it needs. Results go to `r[dst]` (`()` results store 0).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Aux {
     /// A fresh aggregate of type `ty` from `n` field words.
     NewAggregate { ty: TypeId, n: u16 },
@@ -110,11 +112,19 @@ impl Aux {
     }
 }
 
+/// `&'static str` under another name, for [`Function::name`]: serde's
+/// derive borrows every field spelled `&str` from its input, which cannot
+/// give a `'static` string; through the alias the field is decoded by
+/// `serial::leak_str` instead.
+pub type StaticStr = &'static str;
+
 /// One compiled function.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Function {
-    /// The IR function's name (what panics report).
-    pub name: &'static str,
+    /// The IR function's name (what panics report). A deserialised module
+    /// leaks its names (once per run) so that the type stays `'static`.
+    #[serde(deserialize_with = "crate::serial::leak_str")]
+    pub name: StaticStr,
     /// Argument registers the caller fills: the parameters, plus the hidden
     /// closure object first for closure bodies.
     pub params: u32,

@@ -47,6 +47,15 @@ impl Entry {
     fn run(self) {
         // From here the closure is on this goroutine's stack.
         rt::gc::unpin(self.pin);
+        // Compiled code needs no interpreter state: a goroutine whose
+        // closure is compiled runs without a register stack.
+        if let Some(entry) = self.inst.native.and_then(|n| n.entry(self.func)) {
+            let args = [self.clo];
+            // SAFETY: an installed entry of a closure of no parameters
+            // besides itself (checked in `spawn`).
+            unsafe { entry(args.as_ptr(), 0) };
+            return;
+        }
         let mut t = Thread::with_stack(self.inst, RegStack::for_goroutine(), GOROUTINE_FRAMES);
         t.call(self.func, &[self.clo]);
         // A goroutine that called deeper than `SHALLOW_FRAMES` may have
@@ -59,13 +68,20 @@ impl Entry {
 impl Thread {
     /// `go clo`: starts a goroutine running the closure object `clo`.
     pub(crate) fn go(&self, clo: u64) {
+        spawn(&self.inst, clo)
+    }
+}
+
+/// `go clo` for the run `inst`, from the interpreter or from compiled code.
+pub(crate) fn spawn(inst: &Arc<Instance>, clo: u64) {
+    {
         // SAFETY: the checker typed the operand of `go` as a closure, so it
         // is a closure object, whose first word is its function index.
         let target = unsafe { rt::field(clo, 0) };
         // The closure comes from the program: check its function and that
         // it takes only itself (the checker lowers every form of `go` to a
         // closure of no parameters).
-        let Some(f) = self.inst.module.funcs.get(target as usize) else {
+        let Some(f) = inst.module.funcs.get(target as usize) else {
             crate::slow::bad_closure(target);
         };
         if f.params != 1 {
@@ -75,7 +91,7 @@ impl Thread {
                 f.params.saturating_sub(1)
             ));
         }
-        let entry = Entry { inst: self.inst.clone(), func: target as u32, clo, pin: rt::gc::pin(clo) };
+        let entry = Entry { inst: inst.clone(), func: target as u32, clo, pin: rt::gc::pin(clo) };
         rt::sched::spawn(Box::new(move || entry.run()));
     }
 }

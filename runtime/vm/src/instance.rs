@@ -32,6 +32,8 @@ pub struct Instance {
     /// `unit_enums[i]` is the object of the module's fieldless enum value `i`.
     pub(crate) unit_enums: Vec<u64>,
     globals: Box<[AtomicU64]>,
+    /// The run's compiled code, if native code is enabled for this module.
+    pub(crate) native: Option<&'static crate::native::Native>,
     _roots: [rt::gc::RootRange; 3],
 }
 
@@ -54,7 +56,8 @@ impl Instance {
         }
         let globals: Box<[AtomicU64]> = (0..module.globals).map(|_| AtomicU64::new(0)).collect();
         let r3 = rt::gc::RootRange::new(globals.as_ptr() as *const u64, globals.len());
-        Instance { module, strings, unit_enums, globals, _roots: [r1, r2, r3] }
+        let native = crate::native::get().filter(|n| Arc::ptr_eq(n.module(), &module));
+        Instance { module, strings, unit_enums, globals, native, _roots: [r1, r2, r3] }
     }
 
     #[inline(always)]
@@ -67,6 +70,11 @@ impl Instance {
     pub(crate) fn store_global(&self, g: u32, v: u64) {
         // SAFETY: as in `load_global`.
         unsafe { self.globals.get_unchecked(g as usize).store(v, Ordering::Relaxed) }
+    }
+
+    /// The global words, for compiled code (`gos_rt`).
+    pub(crate) fn globals_ptr(&self) -> *const AtomicU64 {
+        self.globals.as_ptr()
     }
 
     /// The current value of global `g` (for tests and tools).

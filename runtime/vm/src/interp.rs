@@ -100,6 +100,10 @@ impl Thread {
         if f.frame_size as usize > self.stack.len() {
             crate::slow::stack_overflow();
         }
+        if let Some(entry) = self.inst.native.and_then(|n| n.entry(func)) {
+            // SAFETY: an installed entry of `func`, which takes `args.len()` words.
+            return unsafe { entry(args.as_ptr(), 0) };
+        }
         self.stack.prefix(args.len()).copy_from_slice(args);
         // SAFETY: the module is validated and the frame fits (checked above).
         unsafe { self.execute(func, 0) }
@@ -117,6 +121,7 @@ impl Thread {
         let funcs: *const Function = m.funcs.as_ptr();
         let stack_end: *mut u64 = self.stack.as_mut_ptr().add(self.stack.len());
         let entry_depth = self.frames.len();
+        let native = self.inst.native;
 
         let mut fi: u32 = entry;
         let mut func: &Function = &*funcs.add(fi as usize);
@@ -154,11 +159,45 @@ impl Thread {
         // preemption point: without it a spinning goroutine would starve
         // the others under `GOSSAMER_PROCS=1`. The direction test costs a
         // compare on taken branches only; forward branches never yield.
+        // Returns `v` from the current function (the `Ret` instruction, and
+        // a function finished by its compiled code after an on-stack
+        // replacement).
+        macro_rules! ret {
+            ($v:expr) => {{
+                let v = $v;
+                *fp = v;
+                if self.frames.len() == entry_depth {
+                    return v;
+                }
+                // Not below `entry_depth`, so a record exists.
+                let fr = self.frames.pop().unwrap_unchecked();
+                fi = fr.func;
+                func = &*funcs.add(fi as usize);
+                code = func.code.as_ptr();
+                consts = func.consts.as_ptr();
+                pc = fr.ret_pc;
+                fp = fr.fp;
+                set_top!(fp, func);
+            }};
+        }
+        // A loop that has run hot in this frame continues in compiled code
+        // from the branch target (on-stack replacement): the compiled
+        // function reads this frame's registers and runs to the function's
+        // end, and its result is returned here.
         macro_rules! jump {
             ($t:expr) => {{
                 let to = code.add($t.0 as usize);
-                if to < pc && rt::sched::preempt_requested() {
-                    crate::slow::preempt();
+                if to < pc {
+                    if rt::sched::preempt_requested() {
+                        crate::slow::preempt();
+                    }
+                    if let Some(n) = native {
+                        if let Some(osr) = n.count_loop(fi, $t.0 as u32) {
+                            let site = if func.track_caller { self.site_ref(fi, here!()) } else { 0 };
+                            ret!(osr(fp, site));
+                            continue;
+                        }
+                    }
                 }
                 pc = to
             }};
@@ -442,6 +481,13 @@ impl Thread {
                     }
                     let callee = &*funcs.add(f.0 as usize);
                     let new_fp = fp.add(base.0 as usize);
+                    if let Some(n) = native {
+                        if let Some(entry) = n.entry(f.0).or_else(|| n.count_call(f.0)) {
+                            let site = if callee.track_caller { self.site_ref(fi, here!()) } else { 0 };
+                            *new_fp = entry(new_fp, site);
+                            continue;
+                        }
+                    }
                     if new_fp.add(callee.frame_size as usize) > stack_end || self.frames.len() >= MAX_CALL_DEPTH {
                         crate::slow::stack_overflow();
                     }
@@ -454,7 +500,7 @@ impl Thread {
                     pc = code;
                     fp = new_fp;
                 }
-                Instr::CallClosure { base } => {
+                Instr::CallClosure { base, n: _ } => {
                     if rt::sched::preempt_requested() {
                         crate::slow::preempt();
                     }
@@ -465,6 +511,12 @@ impl Thread {
                     let Some(callee) = m.funcs.get(target as usize) else {
                         crate::slow::bad_closure(target);
                     };
+                    if let Some(n) = native {
+                        if let Some(entry) = n.entry(target as u32).or_else(|| n.count_call(target as u32)) {
+                            *new_fp = entry(new_fp, 0);
+                            continue;
+                        }
+                    }
                     if new_fp.add(callee.frame_size as usize) > stack_end || self.frames.len() >= MAX_CALL_DEPTH {
                         crate::slow::stack_overflow();
                     }
@@ -477,22 +529,7 @@ impl Thread {
                     pc = code;
                     fp = new_fp;
                 }
-                Instr::Ret { src } => {
-                    let v = r!(src);
-                    *fp = v;
-                    if self.frames.len() == entry_depth {
-                        return v;
-                    }
-                    // Not below `entry_depth`, so a record exists.
-                    let fr = self.frames.pop().unwrap_unchecked();
-                    fi = fr.func;
-                    func = &*funcs.add(fi as usize);
-                    code = func.code.as_ptr();
-                    consts = func.consts.as_ptr();
-                    pc = fr.ret_pc;
-                    fp = fr.fp;
-                    set_top!(fp, func);
-                }
+                Instr::Ret { src } => ret!(r!(src)),
                 Instr::Go { callee } => self.go(r!(callee)),
                 Instr::Unreachable {} => {
                     crate::slow::unreachable(func.name, here!());

@@ -3,7 +3,8 @@
 //! per-function tables in `function.rs`), load-time validation (`module.rs`), the
 //! interpreter (`interp.rs`, with its cold paths in `slow.rs`), the per-run
 //! shared state (`instance.rs`), goroutine start-up (`go.rs`), register
-//! stacks (`stack.rs`) and a disassembler (`disasm.rs`).
+//! stacks (`stack.rs`), a disassembler (`disasm.rs`) and the program image
+//! that built executables carry, with their entry point (`serial.rs`).
 //!
 //! The VM is a client of `gos-runtime` exactly as compiled code will be: it
 //! allocates, formats, compares and calls library operations through the
@@ -19,11 +20,13 @@
 pub mod bytecode;
 mod disasm;
 mod go;
+pub mod native;
 pub mod function;
 pub mod operand;
 pub mod instance;
 pub mod interp;
 pub mod module;
+pub mod serial;
 mod slow;
 pub mod stack;
 
@@ -34,6 +37,7 @@ pub use bytecode::{Aux, AuxIdx, CmpKind, Conv, FmtPart, Function, Instr, Loc, No
 pub use instance::Instance;
 pub use interp::Thread;
 pub use module::{Module, ModuleParts};
+pub use serial::run_aot;
 pub use stack::RegStack;
 
 use gos_abi::{FormatSpec, TypeKind};
@@ -90,6 +94,7 @@ pub fn run(module: Arc<Module>, types: Vec<TypeKind>, file: String, args: Vec<St
         // Gossamer code (`init` included) runs.
         rt::sched::enter_main();
         let inst = Arc::new(Instance::new(module.clone()));
+        native::set_instance(&inst);
         let mut thread = Thread::new(&inst, stack_words());
         if let Some(init) = module.init {
             thread.call(init, &[]);

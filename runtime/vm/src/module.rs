@@ -21,8 +21,9 @@
 use crate::bytecode::{Aux, Conv, Function, Instr, Norm, Operand};
 use gos_abi::{TypeId, TypeKind};
 
-/// What the bytecode compiler hands to [`Module::new`].
-#[derive(Clone, Debug, Default)]
+/// What the bytecode compiler hands to [`Module::new`], and what a built
+/// executable carries serialised (`serial.rs`).
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct ModuleParts {
     pub funcs: Vec<Function>,
     /// String literals, materialised as string objects when a run starts.
@@ -31,8 +32,8 @@ pub struct ModuleParts {
     pub globals: u32,
     /// Fieldless enum values `(enum type, tag)`, materialised once per run.
     pub unit_enums: Vec<(TypeId, u32)>,
-    /// The program's type table (only lengths of arrays and the count are
-    /// kept; the runtime gets its own copy from `run`).
+    /// The program's type table (the module keeps it so that a deserialised
+    /// module can be run; the runtime gets its own copy from `run`).
     pub types: Vec<TypeKind>,
     /// Runs once before `main`.
     pub init: Option<u32>,
@@ -51,8 +52,10 @@ pub struct Module {
     pub(crate) strings: Vec<String>,
     pub(crate) globals: u32,
     pub(crate) unit_enums: Vec<(TypeId, u32)>,
+    pub(crate) types: Vec<TypeKind>,
     /// For each type id: the length of a fixed array type, else 0.
     pub(crate) array_len: Vec<u64>,
+    /// `types.len()`.
     pub(crate) type_count: usize,
     pub(crate) init: Option<u32>,
     pub(crate) main: u32,
@@ -79,6 +82,7 @@ impl Module {
             unit_enums: parts.unit_enums,
             array_len,
             type_count: parts.types.len(),
+            types: parts.types,
             init: parts.init,
             main: parts.main,
             main_result: parts.main_result,
@@ -102,6 +106,25 @@ impl Module {
     }
     pub fn file(&self) -> &str {
         &self.file
+    }
+    /// The program's type table, indexed by `TypeId`.
+    pub fn types(&self) -> &[TypeKind] {
+        &self.types
+    }
+
+    /// The parts the module was built from (for serialisation).
+    pub(crate) fn parts(&self) -> ModuleParts {
+        ModuleParts {
+            funcs: self.funcs.clone(),
+            strings: self.strings.clone(),
+            globals: self.globals,
+            unit_enums: self.unit_enums.clone(),
+            types: self.types.clone(),
+            init: self.init,
+            main: self.main,
+            main_result: self.main_result,
+            file: self.file.clone(),
+        }
     }
 
     /// Finds a function by its IR name (for tests and tools).
@@ -223,7 +246,7 @@ impl Module {
             // inside the caller's frame (the rest of the callee's frame is
             // checked against the stack's end at the call).
             Instr::Call { base, f: callee } => range(base.0, self.funcs[callee.0 as usize].params as usize),
-            Instr::CallClosure { base } => range(base.0, 1),
+            Instr::CallClosure { base, n } => range(base.0, n.0.max(1) as usize),
             Instr::VecPush { args, aux } => {
                 range(args.0, 2)?;
                 match &f.aux[aux.0 as usize] {

@@ -4,60 +4,62 @@
 //! the [`Operand`] view through which the validator, the disassembler and
 //! the compiler's jump patching handle every instruction generically.
 
+use serde::{Deserialize, Serialize};
+
 /// A register of the current frame.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Reg(pub u16);
 
 /// An absolute instruction index in the current function.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Target(pub u32);
 
 /// An absolute instruction index that fits in 16 bits (fused
 /// compare-and-branch instructions use it to keep three operands in 8 bytes;
 /// functions longer than 65536 instructions are compiled without them).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ShortTarget(pub u16);
 
 /// A signed 16-bit immediate.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Imm16(pub i16);
 
 /// A signed 32-bit immediate.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Imm32(pub i32);
 
 /// A small unsigned number whose meaning the opcode gives (a field index, a
 /// shift amount, a [`Norm`] kind).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Small(pub u16);
 
 /// An index into the function's constant pool.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConstIdx(pub u32);
 
 /// An index into the function's constant pool that fits in 16 bits (for
 /// three-operand instructions with a constant operand).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConstIdx16(pub u16);
 
 /// An index into the module's string literals.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StrIdx(pub u32);
 
 /// An index into the module's table of fieldless enum values.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UnitEnumIdx(pub u32);
 
 /// An index into the module's globals.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GlobalIdx(pub u32);
 
 /// An index into the module's functions.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FuncIdx(pub u32);
 
 /// An index into the function's auxiliary table.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuxIdx(pub u16);
 
 /// One operand, as the generic visitors see it.

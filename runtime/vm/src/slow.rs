@@ -68,6 +68,25 @@ impl Thread {
         Site { func: f.name, line: loc.line, col: loc.col }
     }
 
+    /// The site reference (`native::site_ref`) a panic at instruction `pc`
+    /// of function `fi` reports: the same walk as [`Thread::site`], for a
+    /// compiled `#[track_caller]` callee.
+    pub(crate) fn site_ref(&self, fi: u32, pc: usize) -> u64 {
+        let funcs = &self.inst.module.funcs;
+        let (mut f, mut fi, mut pc) = (&funcs[fi as usize], fi, pc);
+        let mut depth = self.frames.len();
+        while f.track_caller && depth > 0 {
+            depth -= 1;
+            let fr = self.frames[depth];
+            let caller = &funcs[fr.func as usize];
+            // SAFETY: `ret_pc` points into the caller's code, after the call.
+            pc = unsafe { fr.ret_pc.offset_from(caller.code.as_ptr()) } as usize - 1;
+            fi = fr.func;
+            f = caller;
+        }
+        crate::native::site_ref(fi, pc)
+    }
+
     /// The site of an intrinsic whose record says `loc`: the record itself,
     /// unless the function tracks its caller.
     fn site_of(&self, fi: u32, pc: usize, loc: Loc) -> Site {
@@ -99,6 +118,21 @@ impl Thread {
     /// (validated), holding values of the types `aux` names.
     #[inline(never)]
     pub(crate) unsafe fn op(&self, fi: u32, pc: usize, _fp: *mut u64, args: *mut u64, aux: &Aux) -> u64 {
+        exec_aux(aux, args, &|| self.site(fi, pc), &|loc| self.site_of(fi, pc, loc))
+    }
+}
+
+/// Runs the operation `aux` on the `arity` words at `args` and returns its
+/// result word (0 for `()`): the one implementation of every [`Aux`]
+/// operation, shared by the interpreter and the exports compiled code
+/// calls. `site` gives the position a failing reference operation reports,
+/// `intrinsic_site` that of a failing intrinsic whose record says `loc`.
+///
+/// # Safety
+/// `args` must point at `aux.arity()` words holding values of the types
+/// `aux` names.
+pub(crate) unsafe fn exec_aux(aux: &Aux, args: *mut u64, site: &dyn Fn() -> Site, intrinsic_site: &dyn Fn(Loc) -> Site) -> u64 {
+    {
         let arg = |i: usize| *args.add(i);
         let words = |n: usize| std::slice::from_raw_parts(args as *const u64, n);
         match aux {
@@ -146,9 +180,9 @@ impl Thread {
                 rt::set_field(cell, 0, arg(0));
                 rt::new_ref(rt::REF_WORD, cell, 0)
             }
-            Aux::RefLoad => rt::ref_load(arg(0), &self.site(fi, pc)),
+            Aux::RefLoad => rt::ref_load(arg(0), &site()),
             Aux::RefStore => {
-                rt::ref_store(arg(0), arg(1), &self.site(fi, pc));
+                rt::ref_store(arg(0), arg(1), &site());
                 0
             }
             Aux::Format { parts, n: _ } => {
@@ -170,7 +204,7 @@ impl Thread {
                 rt::strings::str_from_string(s)
             }
             Aux::Intrinsic { op, arg_tys, ret, loc } => {
-                let site = self.site_of(fi, pc, *loc);
+                let site = intrinsic_site(*loc);
                 rt::call_intrinsic(*op, words(arg_tys.len()), arg_tys, *ret, &site)
             }
         }
