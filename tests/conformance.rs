@@ -122,6 +122,20 @@ const TIERS: &[Tier] = &[
     Tier { name: "build", mode: Mode::Build { args: &["build"] }, env: &[], only: "", except: &[] },
     Tier { name: "build-procs1", mode: Mode::Build { args: &["build"] }, env: &[("GOSSAMER_PROCS", "1")], only: "", except: &[] },
     Tier { name: "build-gcstress", mode: Mode::Build { args: &["build"] }, env: &[("GOSSAMER_GC_STRESS", "100")], only: "", except: &[] },
+    // The collector's programs with a collection at every allocation, on
+    // compiled code: every pointer a compiled frame holds in a register or
+    // a spill slot at a call must be found by the conservative scan.
+    Tier {
+        name: "build-gcstress1",
+        mode: Mode::Build { args: &["build"] },
+        env: &[("GOSSAMER_GC_STRESS", "1")],
+        only: "gc/",
+        except: &[(
+            "gc/long_lived_map",
+            "a million insertions, each followed by a full collection of a heap that grows to a million entries: \
+             quadratic (hours); it runs under the other build tiers",
+        )],
+    },
 ];
 
 /// A program that one tier does not run yet, and why.

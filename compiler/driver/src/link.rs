@@ -42,9 +42,6 @@ const LINK_FLAGS: &[&str] = &["-Wl,--gc-sections", "-Wl,--strip-debug", "-Wl,-z,
 /// symbols of the contract) with the runtime into the executable `out`.
 /// Errors are messages for the user: a missing C compiler, or the
 /// linker's own report.
-// The `build` subcommand (wired by the Cranelift backend's change) is the
-// caller; until then only the tests call this.
-#[cfg_attr(not(test), allow(dead_code))]
 pub fn link_executable(object: &[u8], out: &Path) -> Result<(), String> {
     let dir = TempDir::new()?;
     let obj_path = dir.path.join("program.o");

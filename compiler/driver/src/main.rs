@@ -109,7 +109,7 @@ fn main() -> ExitCode {
                 }
             };
             if let Err(e) = link::link_executable(&object, &out) {
-                eprintln!("gossamer: cannot link {}: {e}", out.display());
+                eprintln!("gossamer: {e}");
                 return ExitCode::from(1);
             }
             println!("wrote {}", out.display());
