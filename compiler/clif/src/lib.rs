@@ -146,6 +146,7 @@ fn declare_function<M: ClifModule>(m: &mut M, decls: &mut Decls, funcs: &[Functi
 
 /// Defines function `f`'s body and entry (declared, with every direct
 /// callee declared too).
+/// Returns the size of the body's machine code, in bytes.
 fn define_function<M: ClifModule>(
     m: &mut M,
     decls: &Decls,
@@ -153,7 +154,7 @@ fn define_function<M: ClifModule>(
     f: usize,
     ctx: &mut Context,
     fctx: &mut FunctionBuilderContext,
-) -> Result<(), String> {
+) -> Result<usize, String> {
     let cc = m.isa().default_call_conv();
     let target = Target { call_conv: cc };
     let func = &funcs[f];
@@ -172,6 +173,7 @@ fn define_function<M: ClifModule>(
     let dump = std::env::var("GOSSAMER_DUMP_ASM").ok().filter(|n| !n.is_empty() && func.name.contains(n.as_str()));
     ctx.set_disasm(dump.is_some());
     m.define_function(body_id, ctx).map_err(|e| format!("`{}`: {}", func.name, describe(&e)))?;
+    let body_size = ctx.compiled_code().map(|c| c.code_info().total_size as usize).unwrap_or(0);
     if dump.is_some() {
         if let Some(code) = ctx.compiled_code().and_then(|c| c.vcode.as_ref()) {
             eprintln!("; {}\n{code}", func.name);
@@ -203,7 +205,7 @@ fn define_function<M: ClifModule>(
         b.finalize(m.target_config());
     }
     m.define_function(entry_id, ctx).map_err(|e| format!("entry of `{}`: {}", func.name, describe(&e)))?;
-    Ok(())
+    Ok(body_size)
 }
 
 fn describe(e: &cranelift_module::ModuleError) -> String {
@@ -224,8 +226,9 @@ fn direct_callees(f: &Function) -> impl Iterator<Item = usize> + '_ {
 /// Compiles a whole module to a relocatable object for `gossamer build`:
 /// every function's body and entry, the program image `image` (the
 /// serialised module) as `gos_module_bytes`/`gos_module_len`, and the
-/// tables `gos_entry_table` (entries, then bodies: two words per function)
-/// that the runtime's `main` hands to `gos_vm::run_aot`.
+/// table `gos_entry_table` (every entry, then every body, then every
+/// body's size in bytes: three words per function) that the runtime's
+/// `main` hands to `gos_vm::run_aot`.
 pub fn compile_object(module: &Module, image: &[u8]) -> Result<Vec<u8>, String> {
     let isa = host_isa(true)?;
     let builder = ObjectBuilder::new(isa, "gossamer_program", default_libcall_names()).map_err(err)?;
@@ -239,8 +242,9 @@ pub fn compile_object(module: &Module, image: &[u8]) -> Result<Vec<u8>, String> 
     let mut ctx = m.make_context();
     let mut fctx = FunctionBuilderContext::new();
     define_poll_tramp(&mut m, &decls, &mut ctx, &mut fctx)?;
+    let mut sizes = Vec::with_capacity(n);
     for f in 0..n {
-        define_function(&mut m, &decls, funcs, f, &mut ctx, &mut fctx)?;
+        sizes.push(define_function(&mut m, &decls, funcs, f, &mut ctx, &mut fctx)?);
     }
 
     let mut define = |name: &str, bytes: Vec<u8>, relocs: &[(usize, FuncId)]| -> Result<(), String> {
@@ -261,10 +265,20 @@ pub fn compile_object(module: &Module, image: &[u8]) -> Result<Vec<u8>, String> 
         relocs.push((f * 8, decls.entries[f].expect("declared")));
         relocs.push(((n + f) * 8, decls.bodies[f].expect("declared")));
     }
-    define("gos_entry_table", vec![0u8; 16 * n], &relocs)?;
+    // Third part: each body's size, for the preemption signal's handler.
+    let mut table = vec![0u8; 24 * n];
+    for (f, &size) in sizes.iter().enumerate() {
+        table[(2 * n + f) * 8..(2 * n + f + 1) * 8].copy_from_slice(&(size as u64).to_le_bytes());
+    }
+    define("gos_entry_table", table, &relocs)?;
     let product = m.finish();
     product.emit().map_err(err)
 }
+
+/// Address space reserved for the JIT's code. Trade-off: the largest
+/// program the JIT can compile against address space (reserved only);
+/// relative calls reach ±2 GiB, so it must stay below that.
+const JIT_CODE_RESERVE: usize = 1 << 30;
 
 /// The JIT of `gossamer run`: compiles functions on request (the
 /// interpreter's counters decide, see `gos_vm::native`) or all at once.
@@ -292,6 +306,14 @@ impl JitCompiler {
     pub fn new(module: Arc<Module>) -> Result<JitCompiler, String> {
         let isa = host_isa(false)?;
         let mut builder = JITBuilder::with_isa(isa, default_libcall_names());
+        // All compiled code in one reserved region, so that the 32-bit
+        // relative calls between compiled functions always reach (the
+        // default allocator maps code wherever the system puts it, and a
+        // later batch can land more than 2 GiB from an earlier one).
+        // Reserved, not committed: pages cost memory as code fills them.
+        let arena = cranelift_jit::ArenaMemoryProvider::new_with_size(JIT_CODE_RESERVE)
+            .map_err(|e| format!("cannot reserve {JIT_CODE_RESERVE} bytes for compiled code: {e}"))?;
+        builder.memory_provider(Box::new(arena));
         for (name, addr, ..) in gos_vm::native::exports() {
             builder.symbol(name, addr as *const u8);
         }
@@ -338,14 +360,16 @@ impl JitCompiler {
         for &f in &todo {
             declare_function(&mut st.m, &mut st.decls, funcs, f, Linkage::Local)?;
         }
+        let mut sizes = Vec::with_capacity(todo.len());
         for &f in &todo {
-            define_function(&mut st.m, &st.decls, funcs, f, &mut st.ctx, &mut st.fctx)?;
+            sizes.push(define_function(&mut st.m, &st.decls, funcs, f, &mut st.ctx, &mut st.fctx)?);
         }
         st.m.finalize_definitions().map_err(err)?;
-        for &f in &todo {
+        for (&f, &size) in todo.iter().zip(&sizes) {
             let entry = st.m.get_finalized_function(st.decls.entries[f].expect("declared"));
             let body = st.m.get_finalized_function(st.decls.bodies[f].expect("declared"));
             st.done[f] = true;
+            gos_runtime::sched::preempt::register_code(body as usize, size);
             gos_vm::native::install(f as u32, entry as usize, body as usize);
         }
         Ok(())
@@ -376,8 +400,11 @@ impl JitCompiler {
             translate::Translator::new(b, &mut st.m, &st.decls, Target { call_conv: cc }, funcs, f).osr_at(pc).translate();
         }
         st.m.define_function(id, &mut st.ctx).map_err(|e| format!("`{}` at {pc}: {}", func.name, describe(&e)))?;
+        let size = st.ctx.compiled_code().map(|c| c.code_info().total_size as usize).unwrap_or(0);
         st.m.finalize_definitions().map_err(err)?;
-        Ok(st.m.get_finalized_function(id) as usize)
+        let addr = st.m.get_finalized_function(id) as usize;
+        gos_runtime::sched::preempt::register_code(addr, size);
+        Ok(addr)
     }
 }
 

@@ -13,11 +13,14 @@
 //! machine code must do more than the obvious (division overflow, NaN
 //! compares, saturating conversions).
 //!
-//! Safe points: a test of the poll word at the function's entry and on
-//! every backward branch (the places the interpreter polls), calling
-//! `gos_poll` when it is set. The collector finds pointers in compiled
-//! frames conservatively, so nothing else is needed: no stack maps, no
-//! spilling of values at calls beyond what the register allocator does.
+//! Safe points: a test of the poll word at the entry of every function
+//! that calls (recursion has no loop) and on the back-edge of every loop
+//! that calls, calling `gos_poll` when it is set; loops that call nothing
+//! carry no poll: a goroutine spinning in one is interrupted by a signal
+//! (`gos_runtime::sched::preempt`), whose handler is the safe point.
+//! The collector finds pointers in compiled frames conservatively, so
+//! nothing else is needed: no stack maps, no spilling of values at calls
+//! beyond what the register allocator does.
 
 use crate::{Decls, Target};
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
@@ -174,6 +177,24 @@ fn fl_is_empty_and_not_neutral(ins: &Instr, neutral: bool) -> bool {
             | I::BrNLeF64K { .. }
             | I::BrNGtF64K { .. }
             | I::BrNGeF64K { .. }
+    )
+}
+
+/// Whether `ins` calls a compiled function or the runtime (other than to
+/// report a panic).
+fn calls_out(ins: &Instr) -> bool {
+    use Instr as I;
+    matches!(
+        ins,
+        I::Call { .. }
+            | I::CallClosure { .. }
+            | I::Op { .. }
+            | I::VecPush { .. }
+            | I::StrByte { .. }
+            | I::RemF64 { .. }
+            | I::RemF32 { .. }
+            | I::Convert { .. }
+            | I::Go { .. }
     )
 }
 
@@ -431,10 +452,16 @@ impl<'a, 'b, M: ClifModule> Translator<'a, 'b, M> {
     }
 
     /// Where a branch to `t` goes: the target's block, or for a backward
-    /// branch a block that polls first.
+    /// branch closing a loop that calls something, a block that polls
+    /// first. A loop that calls nothing carries no poll: a goroutine
+    /// spinning in it is stopped by a signal (`gos_runtime::sched::preempt`),
+    /// so such a loop is only its own instructions. A loop that calls the
+    /// runtime spends most of its time there, where the signal's handler
+    /// cannot stop it, so it keeps the poll (a load next to a call).
     fn edge(&mut self, t: u32) -> Block {
         let target = self.block_at(t);
-        if (t as usize) > self.pc {
+        let lo = t as usize;
+        if lo > self.pc || !self.f.code[lo..=self.pc].iter().any(calls_out) {
             return target;
         }
         if let Some(&b) = self.backedges.get(&t) {

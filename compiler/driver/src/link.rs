@@ -176,7 +176,7 @@ mod tests {
         let image = module.to_bytes();
         define("gos_module_bytes", &image, 1);
         define("gos_module_len", &(image.len() as u64).to_le_bytes(), 8);
-        let table = vec![0u8; 2 * module.funcs().len() * std::mem::size_of::<usize>()];
+        let table = vec![0u8; 3 * module.funcs().len() * std::mem::size_of::<usize>()];
         define("gos_entry_table", &table, std::mem::size_of::<usize>() as u64);
         // As cranelift-object does: the stack need not be executable.
         obj.add_section(Vec::new(), b".note.GNU-stack".to_vec(), SectionKind::Linker);

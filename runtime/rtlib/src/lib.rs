@@ -14,12 +14,12 @@
 //!   the compiled module, as a byte array (any alignment);
 //! * `gos_module_len`: its length in bytes, a little-endian `u64`, 8-byte
 //!   aligned;
-//! * `gos_entry_table`: the native code, two pointer-sized words per
-//!   function of the module (so twice as many words as the image's header
-//!   says it has functions), pointer-aligned: first every function's entry
-//!   adapter in the module's order, then every function's body (see
-//!   `gos_vm::native`). A 0 means "no native code: interpret this
-//!   function's bytecode".
+//! * `gos_entry_table`: the native code, three pointer-sized words per
+//!   function of the module (so three times as many words as the image's
+//!   header says it has functions), pointer-aligned: first every function's
+//!   entry adapter in the module's order, then every function's body (see
+//!   `gos_vm::native`), then every body's size in bytes. A 0 means "no
+//!   native code: interpret this function's bytecode".
 //!
 //! The object defines no `main`: this archive does. Everything else the
 //! object refers to (runtime entry points called by generated code) is
@@ -70,13 +70,13 @@ pub extern "C" fn main(_argc: c_int, _argv: *const *const c_char) -> c_int {
             return 1;
         }
     };
-    // SAFETY: the symbol contract says the table has two words per function
+    // SAFETY: the symbol contract says the table has three words per function
     // of the image, and the header read above gives that count (decoding
     // rejects a header that disagrees with the module). Nothing can check
     // the table's own length, which the object file does not record: the
     // backend writes the table and the image from the same module.
     let entries: &'static [usize] =
-        unsafe { std::slice::from_raw_parts(addr_of!(gos_entry_table).cast::<usize>(), 2 * count) };
+        unsafe { std::slice::from_raw_parts(addr_of!(gos_entry_table).cast::<usize>(), 3 * count) };
     let status = gos_vm::run_aot(image, entries);
     // `run` has flushed stdout already unless output raced with a goroutine
     // still running; the runtime's exit handler flushes too, but flushing

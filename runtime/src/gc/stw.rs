@@ -132,6 +132,11 @@ pub fn stop_the_world(registry: &[Arc<ThreadRecord>], me: &Arc<ThreadRecord>) ->
         if spins < 64 {
             std::hint::spin_loop();
         } else {
+            // Compiled loops have no poll: interrupt them (every 256
+            // rounds, tens of microseconds, while they keep running).
+            if spins % 256 == 64 {
+                crate::sched::preempt::signal_running(registry);
+            }
             std::thread::yield_now();
         }
     }

@@ -33,6 +33,7 @@
 //! its owner returns from the blocking operation.
 
 pub mod park;
+pub mod preempt;
 pub mod procs;
 pub mod registry;
 mod thread;

@@ -201,13 +201,20 @@ fn monitor() {
         }
         let watched = WATCHED.lock();
         last.resize(watched.len(), u64::MAX);
+        let mut preempted = false;
         for (p, seen) in watched.iter().zip(last.iter_mut()) {
             let h = p.handoffs.load(Ordering::Relaxed);
             if p.has_waiters() && h == *seen {
                 p.preempt.store(true, Ordering::Relaxed);
                 super::raise_poll_word();
+                preempted = true;
             }
             *seen = h;
+        }
+        drop(watched);
+        // Goroutines in compiled loops do not poll: interrupt them.
+        if preempted && super::preempt::enabled() {
+            super::preempt::signal_running(&super::registry::lock());
         }
     }
 }

@@ -111,20 +111,22 @@ pub fn image_function_count(bytes: &[u8]) -> Result<usize, String> {
 /// does, with the process's arguments after the executable's own name as
 /// the program's `os::args()`. Returns the exit status (as [`crate::run`]).
 ///
-/// `entries` is the table of native code, two words per function: every
+/// `entries` is the table of native code, three words per function: every
 /// function's entry adapter in the module's order, then every function's
-/// body (see `gos_vm::native`); a 0 means "no native code for this
-/// function: interpret its bytecode". A table whose length is not twice
-/// the module's function count means the executable is corrupt.
+/// body (see `gos_vm::native`), then every body's size in bytes (for the
+/// preemption signal, `gos_runtime::sched::preempt`); a 0 means "no native
+/// code for this function: interpret its bytecode". A table whose length is
+/// not three times the module's function count means the executable is
+/// corrupt.
 ///
 /// Arguments that are not valid UTF-8 are converted lossily (U+FFFD), since
 /// a Gossamer `String` is UTF-8; `gossamer run` rejects them instead, in
 /// its argument parser, before the program starts.
 pub fn run_aot(module_bytes: &'static [u8], entries: &'static [usize]) -> i32 {
     let module = match Module::from_bytes(module_bytes) {
-        Ok(m) if 2 * m.funcs().len() == entries.len() => m,
+        Ok(m) if 3 * m.funcs().len() == entries.len() => m,
         Ok(m) => {
-            let e = format!("{} native entries for {} functions", entries.len(), m.funcs().len());
+            let e = format!("{} native code words for {} functions", entries.len(), m.funcs().len());
             eprintln!("gossamer: corrupt program image: {e}");
             return 1;
         }
@@ -145,6 +147,7 @@ pub fn run_aot(module_bytes: &'static [u8], entries: &'static [usize]) -> i32 {
     for f in 0..n {
         // Entries and bodies are both present or both absent.
         if entries[f] != 0 && entries[n + f] != 0 {
+            gos_runtime::sched::preempt::register_code(entries[n + f], entries[2 * n + f]);
             crate::native::install(f as u32, entries[f], entries[n + f]);
         }
     }
