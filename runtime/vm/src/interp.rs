@@ -55,6 +55,10 @@ pub const DEFAULT_STACK_WORDS: usize = 32 << 20;
 /// bounds registers.
 pub const MAX_CALL_DEPTH: usize = 8 << 20;
 
+/// The instruction a frame executes after an on-stack replacement has
+/// finished its function in compiled code (see `jump!` in `execute`).
+static RET_R0: Instr = Instr::Ret { src: crate::bytecode::Reg(0) };
+
 /// A suspended caller.
 #[derive(Clone, Copy)]
 pub(crate) struct Frame {
@@ -106,7 +110,13 @@ impl Thread {
         }
         self.stack.prefix(args.len()).copy_from_slice(args);
         // SAFETY: the module is validated and the frame fits (checked above).
-        unsafe { self.execute(func, 0) }
+        unsafe {
+            if self.inst.native.is_some() {
+                self.execute::<true>(func, 0)
+            } else {
+                self.execute::<false>(func, 0)
+            }
+        }
     }
 
     /// Runs function `entry` whose frame starts at stack word `base` and
@@ -116,12 +126,17 @@ impl Thread {
     /// `base + frame_size(entry)` must be within the stack.
     // `!(a < b)` is meant: it is true for NaN operands, unlike `a >= b`.
     #[allow(clippy::cognitive_complexity, clippy::neg_cmp_op_on_partial_ord)]
-    unsafe fn execute(&mut self, entry: u32, base: usize) -> u64 {
+    ///
+    /// `JIT` says whether the run has native code: the interpreter is
+    /// instantiated twice, so that the calls and back-edges of a run
+    /// without a JIT (`--vm`) carry no test for compiled code at all
+    /// (measured: about 10% of `fib` on the VM).
+    unsafe fn execute<const JIT: bool>(&mut self, entry: u32, base: usize) -> u64 {
         let m = &*self.inst.module;
         let funcs: *const Function = m.funcs.as_ptr();
         let stack_end: *mut u64 = self.stack.as_mut_ptr().add(self.stack.len());
         let entry_depth = self.frames.len();
-        let native = self.inst.native;
+        let native = if JIT { self.inst.native } else { None };
 
         let mut fi: u32 = entry;
         let mut func: &Function = &*funcs.add(fi as usize);
@@ -159,31 +174,13 @@ impl Thread {
         // preemption point: without it a spinning goroutine would starve
         // the others under `GOSSAMER_PROCS=1`. The direction test costs a
         // compare on taken branches only; forward branches never yield.
-        // Returns `v` from the current function (the `Ret` instruction, and
-        // a function finished by its compiled code after an on-stack
-        // replacement).
-        macro_rules! ret {
-            ($v:expr) => {{
-                let v = $v;
-                *fp = v;
-                if self.frames.len() == entry_depth {
-                    return v;
-                }
-                // Not below `entry_depth`, so a record exists.
-                let fr = self.frames.pop().unwrap_unchecked();
-                fi = fr.func;
-                func = &*funcs.add(fi as usize);
-                code = func.code.as_ptr();
-                consts = func.consts.as_ptr();
-                pc = fr.ret_pc;
-                fp = fr.fp;
-                set_top!(fp, func);
-            }};
-        }
         // A loop that has run hot in this frame continues in compiled code
         // from the branch target (on-stack replacement): the compiled
         // function reads this frame's registers and runs to the function's
-        // end, and its result is returned here.
+        // end; its result goes to register 0 and the frame then executes
+        // `Ret r0` (`RET_R0`, outside any function's code), so that the
+        // return path stays in one place and this macro, expanded in every
+        // branch, stays small.
         macro_rules! jump {
             ($t:expr) => {{
                 let to = code.add($t.0 as usize);
@@ -191,10 +188,11 @@ impl Thread {
                     if rt::sched::preempt_requested() {
                         crate::slow::preempt();
                     }
-                    if let Some(n) = native {
+                    if let (true, Some(n)) = (JIT, native) {
                         if let Some(osr) = n.count_loop(fi, $t.0 as u32) {
                             let site = if func.track_caller { self.site_ref(fi, here!()) } else { 0 };
-                            ret!(osr(fp, site));
+                            *fp = osr(fp, site);
+                            pc = &RET_R0;
                             continue;
                         }
                     }
@@ -481,7 +479,7 @@ impl Thread {
                     }
                     let callee = &*funcs.add(f.0 as usize);
                     let new_fp = fp.add(base.0 as usize);
-                    if let Some(n) = native {
+                    if let (true, Some(n)) = (JIT, native) {
                         if let Some(entry) = n.entry(f.0).or_else(|| n.count_call(f.0)) {
                             let site = if callee.track_caller { self.site_ref(fi, here!()) } else { 0 };
                             *new_fp = entry(new_fp, site);
@@ -511,7 +509,7 @@ impl Thread {
                     let Some(callee) = m.funcs.get(target as usize) else {
                         crate::slow::bad_closure(target);
                     };
-                    if let Some(n) = native {
+                    if let (true, Some(n)) = (JIT, native) {
                         if let Some(entry) = n.entry(target as u32).or_else(|| n.count_call(target as u32)) {
                             *new_fp = entry(new_fp, 0);
                             continue;
@@ -529,7 +527,22 @@ impl Thread {
                     pc = code;
                     fp = new_fp;
                 }
-                Instr::Ret { src } => ret!(r!(src)),
+                Instr::Ret { src } => {
+                    let v = r!(src);
+                    *fp = v;
+                    if self.frames.len() == entry_depth {
+                        return v;
+                    }
+                    // Not below `entry_depth`, so a record exists.
+                    let fr = self.frames.pop().unwrap_unchecked();
+                    fi = fr.func;
+                    func = &*funcs.add(fi as usize);
+                    code = func.code.as_ptr();
+                    consts = func.consts.as_ptr();
+                    pc = fr.ret_pc;
+                    fp = fr.fp;
+                    set_top!(fp, func);
+                }
                 Instr::Go { callee } => self.go(r!(callee)),
                 Instr::Unreachable {} => {
                     crate::slow::unreachable(func.name, here!());
