@@ -118,6 +118,15 @@ const TIERS: &[Tier] = &[
     // call compiled ones everywhere, and loops move to compiled code in
     // the middle of a frame (on-stack replacement).
     Tier { name: "tiered-hot", mode: Mode::Run { args: &["run"] }, env: &[("GOSSAMER_JIT_HOT", "2")], only: "", except: &[] },
+    // The same with collections every 100 allocations and one proc:
+    // goroutines compile (outside `Running`) while others collect.
+    Tier {
+        name: "tiered-hot-stress",
+        mode: Mode::Run { args: &["run"] },
+        env: &[("GOSSAMER_JIT_HOT", "2"), ("GOSSAMER_GC_STRESS", "100"), ("GOSSAMER_PROCS", "1")],
+        only: "",
+        except: &[],
+    },
     // Standalone executables from `gossamer build` (Cranelift).
     Tier { name: "build", mode: Mode::Build { args: &["build"] }, env: &[], only: "", except: &[] },
     Tier { name: "build-procs1", mode: Mode::Build { args: &["build"] }, env: &[("GOSSAMER_PROCS", "1")], only: "", except: &[] },

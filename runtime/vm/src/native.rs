@@ -227,11 +227,16 @@ impl Native {
     fn osr_entry(&self, f: u32, target: u32) -> Option<OsrFn> {
         let jit = self.jit.as_ref()?;
         self.compile(f);
-        let mut map = self.osr.lock();
-        let addr = match map.get(&(f, target)) {
-            Some(&a) => a,
+        // The map's lock is never held while compiling: a goroutine waiting
+        // for it is `Running`, and the compiling one, back from its
+        // "system call", would wait for any collection, which would wait
+        // for the first. Two goroutines may compile the same entry; the
+        // first to finish is kept.
+        let known = self.osr.lock().get(&(f, target)).copied();
+        let addr = match known {
+            Some(a) => a,
             None => {
-                let a = match jit.compile_osr(f, target) {
+                let a = match rt::sched::syscall(|| jit.compile_osr(f, target)) {
                     Ok(a) => a,
                     Err(e) => {
                         static ONCE: std::sync::Once = std::sync::Once::new();
@@ -239,8 +244,7 @@ impl Native {
                         0
                     }
                 };
-                map.insert((f, target), a);
-                a
+                *self.osr.lock().entry((f, target)).or_insert(a)
             }
         };
         // SAFETY: a nonzero address is an on-stack-replacement entry.
@@ -255,7 +259,9 @@ impl Native {
         if self.entry(f).is_some() {
             return;
         }
-        if let Err(e) = jit.compile(f) {
+        // Compiling touches no Gossamer heap: the goroutine does it outside
+        // `Running` (as a system call), so a collection need not wait for it.
+        if let Err(e) = rt::sched::syscall(|| jit.compile(f)) {
             static ONCE: std::sync::Once = std::sync::Once::new();
             ONCE.call_once(|| eprintln!("gossamer: jit: {e} (the function stays interpreted)"));
         }
