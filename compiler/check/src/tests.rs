@@ -277,6 +277,13 @@ fn no_panic_on_programs_with_a_line_deleted() {
         let src = std::fs::read_to_string(f).unwrap_or_default();
         let lines: Vec<&str> = src.lines().collect();
         for skip in 0..lines.len() {
+            // Deleting a blank or comment-only line leaves the same
+            // program (and stdlib/large_output.gos has 20,000 of them:
+            // 90 s of identical checks once the sampling reached it).
+            let t = lines[skip].trim();
+            if t.is_empty() || t.starts_with("//") {
+                continue;
+            }
             let mutated: String = lines.iter().enumerate().filter(|(i, _)| *i != skip).map(|(_, l)| format!("{}\n", l)).collect();
             let prog = match gos_syntax::parse(&mutated) {
                 Ok(p) => p,
