@@ -121,10 +121,14 @@ fn float_registers(f: &Function, frame: usize) -> Vec<bool> {
             | I::StoreGlobal { .. } => neutral = true,
             _ => {}
         }
+        // Every f64 instruction names its float registers above; any
+        // other instruction that takes only words uses its registers as
+        // integers.
+        let int_use = fl.is_empty() && !neutral;
         for r in fl {
             float[r as usize] = true;
         }
-        if fl_is_empty_and_not_neutral(ins, neutral) {
+        if int_use {
             ins.for_each_operand(&mut |_, op| {
                 if let gos_vm::operand::Operand::Reg(r) = op {
                     if (r as usize) < frame {
@@ -139,45 +143,6 @@ fn float_registers(f: &Function, frame: usize) -> Vec<bool> {
         int[i] = true;
     }
     float.iter().zip(&int).map(|(&f, &i)| f && !i).collect()
-}
-
-/// Whether `ins` uses its registers as integers (not an f64 instruction and
-/// not one that takes words of any type).
-fn fl_is_empty_and_not_neutral(ins: &Instr, neutral: bool) -> bool {
-    use Instr as I;
-    if neutral {
-        return false;
-    }
-    !matches!(
-        ins,
-        I::AddF64 { .. }
-            | I::SubF64 { .. }
-            | I::MulF64 { .. }
-            | I::DivF64 { .. }
-            | I::NegF64 { .. }
-            | I::AddF64K { .. }
-            | I::SubF64K { .. }
-            | I::MulF64K { .. }
-            | I::DivF64K { .. }
-            | I::EqF64 { .. }
-            | I::NeF64 { .. }
-            | I::LtF64 { .. }
-            | I::LeF64 { .. }
-            | I::I64ToF64 { .. }
-            | I::F64ToI64 { .. }
-            | I::BrLtF64 { .. }
-            | I::BrLeF64 { .. }
-            | I::BrNLtF64 { .. }
-            | I::BrNLeF64 { .. }
-            | I::BrLtF64K { .. }
-            | I::BrLeF64K { .. }
-            | I::BrGtF64K { .. }
-            | I::BrGeF64K { .. }
-            | I::BrNLtF64K { .. }
-            | I::BrNLeF64K { .. }
-            | I::BrNGtF64K { .. }
-            | I::BrNGeF64K { .. }
-    )
 }
 
 /// Whether `ins` calls a compiled function or the runtime (other than to

@@ -280,6 +280,10 @@ pub fn site_ref(func: u32, pc: usize) -> u64 {
     ((func as u64) << 32) | pc as u64
 }
 
+/// The site of operations that cannot fail (array repetition, formatting),
+/// and of a site reference naming no function.
+const NO_SITE: Site = Site { func: "?", line: 0, col: 0 };
+
 /// The source position a site reference names.
 pub fn decode_site(site: u64) -> Site {
     let m = &native().module;
@@ -290,7 +294,7 @@ pub fn decode_site(site: u64) -> Site {
             let loc = f.loc_at(pc);
             Site { func: f.name, line: loc.line, col: loc.col }
         }
-        None => Site { func: "?", line: 0, col: 0 },
+        None => NO_SITE,
     }
 }
 
@@ -372,7 +376,7 @@ exports! {
     fn gos_array_repeat(aux, v) -> u64 {
         let (_, a) = aux_record(aux);
         let mut arg = v;
-        exec_aux(a, &mut arg, &|| Site { func: "?", line: 0, col: 0 }, &|_| Site { func: "?", line: 0, col: 0 })
+        exec_aux(a, &mut arg, &|| NO_SITE, &|_| NO_SITE)
     }
     fn gos_copy(v, ty) -> u64 {
         rt::copy(v, TypeId(ty as u32))
@@ -421,7 +425,7 @@ exports! {
     }
     fn gos_format(aux, args) -> u64 {
         let (_, a) = aux_record(aux);
-        exec_aux(a, args as *mut u64, &|| Site { func: "?", line: 0, col: 0 }, &|_| Site { func: "?", line: 0, col: 0 })
+        exec_aux(a, args as *mut u64, &|| NO_SITE, &|_| NO_SITE)
     }
     fn gos_intrinsic(aux, args, site) -> u64 {
         let (fi, a) = aux_record(aux);
