@@ -61,8 +61,9 @@ use libtest_mimic::{Arguments, Failed, Trial};
 enum Mode {
     /// `gossamer <args…> <file> <program args…>`: compile and run in one step.
     Run { args: &'static [&'static str] },
-    /// `gossamer <args…> <file> -o <exe>`, then `<exe> <program args…>`.
-    Build { args: &'static [&'static str] },
+    /// `gossamer <args…> <file> -o <exe>` with `compile_env` set, then
+    /// `<exe> <program args…>`.
+    Build { args: &'static [&'static str], compile_env: &'static [(&'static str, &'static str)] },
 }
 
 /// One way of running the whole suite. Adding a tier is adding one row to
@@ -90,8 +91,8 @@ const STRESS1_EXCEPT: &[(&str, &str)] = &[(
 )];
 
 /// Every tier the suite runs on: the VM, the JIT (everything compiled, and
-/// tiered), built executables, each also with one proc and under GC
-/// stress. Still to come: `release` (LLVM) and its variants.
+/// tiered), built executables (Cranelift, and LLVM with `--release`), each
+/// also with one proc and under GC stress.
 const TIERS: &[Tier] = &[
     Tier { name: "vm", mode: Mode::Run { args: &["run", "--vm"] }, env: &[], only: "", except: &[] },
     // One proc: every goroutine takes turns on one slot, which shakes out
@@ -131,20 +132,39 @@ const TIERS: &[Tier] = &[
         except: &[],
     },
     // Standalone executables from `gossamer build` (Cranelift).
-    Tier { name: "build", mode: Mode::Build { args: &["build"] }, env: &[], only: "", except: &[] },
-    Tier { name: "build-procs1", mode: Mode::Build { args: &["build"] }, env: &[("GOSSAMER_PROCS", "1")], only: "", except: &[] },
-    Tier { name: "build-gcstress", mode: Mode::Build { args: &["build"] }, env: &[("GOSSAMER_GC_STRESS", "100")], only: "", except: &[] },
+    Tier { name: "build", mode: BUILD, env: &[], only: "", except: &[] },
+    Tier { name: "build-procs1", mode: BUILD, env: &[("GOSSAMER_PROCS", "1")], only: "", except: &[] },
+    Tier { name: "build-gcstress", mode: BUILD, env: &[("GOSSAMER_GC_STRESS", "100")], only: "", except: &[] },
     // The collector's programs with a collection at every allocation, on
     // compiled code: every pointer a compiled frame holds in a register or
     // a spill slot at a call must be found by the conservative scan.
     Tier {
         name: "build-gcstress1",
-        mode: Mode::Build { args: &["build"] },
+        mode: BUILD,
         env: &[("GOSSAMER_GC_STRESS", "1")],
         only: "gc/",
         except: STRESS1_EXCEPT,
     },
+    // `gossamer build --release`: LLVM at -O3 for this CPU, the same four.
+    Tier { name: "release", mode: RELEASE, env: &[], only: "", except: &[] },
+    Tier { name: "release-procs1", mode: RELEASE, env: &[("GOSSAMER_PROCS", "1")], only: "", except: &[] },
+    Tier { name: "release-gcstress", mode: RELEASE, env: &[("GOSSAMER_GC_STRESS", "100")], only: "", except: &[] },
+    Tier { name: "release-gcstress1", mode: RELEASE, env: &[("GOSSAMER_GC_STRESS", "1")], only: "gc/", except: STRESS1_EXCEPT },
+    // The per-function fallback: every function longer than 40 bytecode
+    // instructions is compiled by Cranelift, the rest by LLVM, so calls
+    // cross between the two objects in both directions (the prelude's
+    // small functions on one side, `main` and its loops on the other).
+    Tier {
+        name: "release-mixed",
+        mode: Mode::Build { args: &["build", "--release"], compile_env: &[("GOSSAMER_LLVM_MAX_INSTRS", "40")] },
+        env: &[("GOSSAMER_GC_STRESS", "100")],
+        only: "",
+        except: &[],
+    },
 ];
+
+const BUILD: Mode = Mode::Build { args: &["build"], compile_env: &[] };
+const RELEASE: Mode = Mode::Build { args: &["build", "--release"], compile_env: &[] };
 
 /// A program that one tier does not run yet, and why.
 struct Skip {
@@ -544,27 +564,29 @@ fn builds() -> &'static std::sync::Mutex<std::collections::HashMap<String, Build
     BUILDS.get_or_init(Default::default)
 }
 
-fn build_key(args: &[&str], id: &str) -> String {
-    format!("{}:{id}", args.join(" "))
+fn build_key(args: &[&str], compile_env: &[(&str, &str)], id: &str) -> String {
+    let env: Vec<String> = compile_env.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    format!("{} {}:{id}", env.join(" "), args.join(" "))
 }
 
 /// Builds program `id` with `gossamer <args…>` once, for every tier that
 /// runs it with those arguments; returns the executable.
-fn shared_build(args: &'static [&'static str], rel_path: &str, id: &str) -> Result<PathBuf, Failed> {
-    let cell = builds().lock().unwrap_or_else(|e| e.into_inner()).entry(build_key(args, id)).or_default().clone();
+fn shared_build(mode: Mode, rel_path: &str, id: &str) -> Result<PathBuf, Failed> {
+    let Mode::Build { args, compile_env } = mode else { unreachable!("only Build tiers build") };
+    let cell = builds().lock().unwrap_or_else(|e| e.into_inner()).entry(build_key(args, compile_env, id)).or_default().clone();
     let mut slot = cell.lock().unwrap_or_else(|e| e.into_inner());
     if slot.is_none() {
         let users = TIERS
             .iter()
-            .filter(|t| matches!(t.mode, Mode::Build { args: a } if a == args))
+            .filter(|t| matches!(t.mode, Mode::Build { args: a, compile_env: e } if a == args && e == compile_env))
             .filter(|t| id.starts_with(t.only) && !t.except.iter().any(|(x, _)| *x == id))
             .count();
         let dir = std::env::temp_dir().join(format!("gossamer-conformance-{}", std::process::id()));
         let result = (|| {
             std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-            let exe = dir.join(format!("{}-{}", args.join("-"), id.replace('/', "-")));
+            let exe = dir.join(format!("{}{}-{}", args.join("-"), compile_env.len(), id.replace('/', "-")));
             let mut build = Command::new(GOSSAMER);
-            build.args(args).arg(rel_path).arg("-o").arg(&exe);
+            build.args(args).arg(rel_path).arg("-o").arg(&exe).envs(compile_env.iter().copied());
             let command = describe_command(&build);
             let outcome = run_with_timeout(build, b"")?;
             if outcome.timed_out || outcome.status != Some(0) {
@@ -579,14 +601,15 @@ fn shared_build(args: &'static [&'static str], rel_path: &str, id: &str) -> Resu
     let result = slot.as_ref().expect("just built").result.clone();
     drop(slot);
     result.map_err(|e| {
-        release_build(args, id);
+        release_build(mode, id);
         e.into()
     })
 }
 
 /// One tier is done with the shared executable of `id`; the last removes it.
-fn release_build(args: &[&str], id: &str) {
-    let cell = builds().lock().unwrap_or_else(|e| e.into_inner()).get(&build_key(args, id)).cloned();
+fn release_build(mode: Mode, id: &str) {
+    let Mode::Build { args, compile_env } = mode else { return };
+    let cell = builds().lock().unwrap_or_else(|e| e.into_inner()).get(&build_key(args, compile_env, id)).cloned();
     let Some(cell) = cell else { return };
     let mut slot = cell.lock().unwrap_or_else(|e| e.into_inner());
     if let Some(b) = slot.as_mut() {
@@ -615,8 +638,8 @@ fn run_program(tier: &Tier, rel_path: &str, id: &str, expect: &Expectations) -> 
             cmd.args(args).arg(rel_path);
             cmd
         }
-        Mode::Build { args } => {
-            let exe = shared_build(args, rel_path, id)?;
+        Mode::Build { .. } => {
+            let exe = shared_build(tier.mode, rel_path, id)?;
             built = Some(exe.clone());
             Command::new(exe)
         }
@@ -630,8 +653,8 @@ fn run_program(tier: &Tier, rel_path: &str, id: &str, expect: &Expectations) -> 
     }
     let command = describe_command(&cmd);
     let outcome = run_with_timeout(cmd, stdin.as_bytes());
-    if let (Some(_), Mode::Build { args }) = (built, tier.mode) {
-        release_build(args, id);
+    if built.is_some() {
+        release_build(tier.mode, id);
     }
     let outcome = outcome?;
     let expected_stdout = expect.expected_stdout();
@@ -800,6 +823,7 @@ fn harness_trials() -> Vec<Trial> {
             Ok(())
         }),
         Trial::test("harness::max_rss", max_rss_trial),
+        Trial::test("suite::release_fallback", release_fallback_trial),
         Trial::test("harness::line_diff", || {
             let d = line_diff("a\nb\nc\n", "a\nx\nc\n");
             let want = "  \"a\"\n+ \"x\"\n- \"b\"\n  \"c\"\n";
@@ -814,6 +838,43 @@ fn harness_trials() -> Vec<Trial> {
 /// The `// max-rss-mb:` directive parses, and the peak RSS that
 /// [`run_with_timeout`] reports is the child's own: a program that touches
 /// 96 MiB reports more than that, a trivial one far less.
+/// `gossamer build --release --verbose` with a limit that sends `main` (and
+/// only the larger functions) to Cranelift: the build says which functions
+/// fell back and why, and the executable, mixing both backends, prints
+/// what the VM prints.
+fn release_fallback_trial() -> Result<(), Failed> {
+    let dir = std::env::temp_dir().join(format!("gossamer-conformance-fallback-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let src = dir.join("mixed.gos");
+    std::fs::write(
+        &src,
+        "fn sq(x: i64) -> i64 {\n    x * x\n}\n\nfn main() {\n    let mut total = 0\n    let mut words: Vec<String> = Vec::new()\n    for i in 0..100 {\n        total += sq(i)\n        if i % 25 == 0 {\n            words.push(format!(\"w{}\", i))\n        }\n    }\n    println!(\"{} {:?}\", total, words)\n}\n",
+    )
+    .map_err(|e| e.to_string())?;
+    let exe = dir.join("mixed");
+    let mut build = Command::new(GOSSAMER);
+    build.args(["build", "--release", "--verbose"]).arg(&src).arg("-o").arg(&exe).env("GOSSAMER_LLVM_MAX_INSTRS", "12");
+    let built = run_with_timeout(build, b"")?;
+    let log = String::from_utf8_lossy(&built.stderr).to_string();
+    if built.status != Some(0) {
+        return Err(format!("the build failed ({}):\n{log}", describe_status(built.status)).into());
+    }
+    if !log.contains("cranelift: `main`: ") || !log.contains("more than GOSSAMER_LLVM_MAX_INSTRS=12") {
+        return Err(format!("--verbose did not report `main` falling back:\n{log}").into());
+    }
+    if log.contains("cranelift: `sq`") {
+        return Err(format!("`sq` (4 instructions) fell back too:\n{log}").into());
+    }
+    let ran = run_with_timeout(Command::new(&exe), b"")?;
+    let _ = std::fs::remove_dir_all(&dir);
+    let out = String::from_utf8_lossy(&ran.stdout);
+    let want = "328350 [\"w0\", \"w25\", \"w50\", \"w75\"]\n";
+    if ran.status != Some(0) || out != want {
+        return Err(format!("the mixed executable printed {out:?} ({}), wanted {want:?}", describe_status(ran.status)).into());
+    }
+    Ok(())
+}
+
 fn max_rss_trial() -> Result<(), Failed> {
     let e = Expectations::parse("fn main() {} // exit: 0\n// max-rss-mb: 64\n")?;
     if e.max_rss_mb != Some(64) {

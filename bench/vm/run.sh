@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # Compares Gossamer's tiers (the bytecode VM, the Cranelift JIT, the default
-# tiered `gossamer run`, and executables from `gossamer build`) with Lua 5.4
-# and CPython 3.11 on five small workloads (bench/vm/NAME.{gos,lua,py}), and
-# with Rust (`rustc -O`, bench/vm/rust/NAME.rs) where a reference exists,
+# tiered `gossamer run`, executables from `gossamer build` (Cranelift) and
+# `gossamer build --release` (LLVM)) with Lua 5.4 and CPython 3.11 on six
+# small workloads (bench/vm/NAME.{gos,lua,py}; n-body's Gossamer program is
+# bench/game/nbody.gos, run for NBODY_STEPS steps), and with Rust
+# (`rustc -C opt-level=3 -C target-cpu=native`, bench/vm/rust/NAME.rs;
+# n-body: bench/game/rust/nbody_scalar.rs, the same algorithm) where a
+# reference exists,
 # and writes the table into docs/performance.md between the markers
 # `<!-- vm-bench:begin -->` and `<!-- vm-bench:end -->`.
 #
 # Usage: bench/vm/run.sh [RUNS [WORKLOAD...]]
 #   RUNS: runs per workload and runtime (default 5);
-#   WORKLOAD: fib, loop_int, loop_float, strings, hashmap (default: all five).
+#   WORKLOAD: fib, loop_int, loop_float, nbody, strings, hashmap (default: all six).
 #
 # Each program is run RUNS times per runtime; the reported time is the median
 # wall time of a whole process (start-up included), measured with bash's
@@ -23,7 +27,10 @@
 set -euo pipefail
 export LC_ALL=C
 
-ALL_WORKLOADS=(fib loop_int loop_float strings hashmap)
+ALL_WORKLOADS=(fib loop_int loop_float nbody strings hashmap)
+# n-body's steps: small enough for CPython (about 2 s a run), large enough
+# that the native tiers run for tens of milliseconds.
+NBODY_STEPS=200000
 usage() {
     echo "usage: $0 [RUNS [WORKLOAD...]]" >&2
     echo "  RUNS: a positive number of runs per workload and runtime (default 5)" >&2
@@ -104,11 +111,17 @@ fi
 TMP="$(mktemp -d)"
 trap 'rm -rf "$TMP"' EXIT
 
+# Where each workload's sources are, and its arguments.
+gos_src() { if [ "$1" = nbody ]; then echo bench/game/nbody.gos; else echo "$BENCH/$1.gos"; fi; }
+rust_src() { if [ "$1" = nbody ]; then echo bench/game/rust/nbody_scalar.rs; else echo "$BENCH/rust/$1.rs"; fi; }
+args_of() { if [ "$1" = nbody ]; then echo "$NBODY_STEPS"; fi; }
+
 # The native executables and the Rust references, built once (not timed).
 for name in "${WORKLOADS[@]}"; do
-    "$GOS" build "$BENCH/$name.gos" -o "$TMP/$name.exe" >/dev/null
-    if [ -f "$BENCH/rust/$name.rs" ]; then
-        rustc -O -o "$TMP/$name.rust" "$BENCH/rust/$name.rs"
+    "$GOS" build "$(gos_src "$name")" -o "$TMP/$name.exe" >/dev/null
+    "$GOS" build --release "$(gos_src "$name")" -o "$TMP/$name.release" >/dev/null
+    if [ -f "$(rust_src "$name")" ]; then
+        rustc -C opt-level=3 -C target-cpu=native -o "$TMP/$name.rust" "$(rust_src "$name")"
     fi
 done
 
@@ -168,27 +181,35 @@ ratio() {
 rows=""
 for name in "${WORKLOADS[@]}"; do
     echo "== $name" >&2
-    t_gos="$(measure "$name" gossamer "${GOS_RUN[@]}" "$BENCH/$name.gos")"
-    t_jit="$(measure "$name" jit "$GOS" run --jit "$BENCH/$name.gos")"
-    t_tier="$(measure "$name" tiered "$GOS" run "$BENCH/$name.gos")"
-    t_build="$(measure "$name" build "$TMP/$name.exe")"
+    src="$(gos_src "$name")"
+    # shellcheck disable=SC2207
+    args=($(args_of "$name"))
+    t_gos="$(measure "$name" gossamer "${GOS_RUN[@]}" "$src" "${args[@]}")"
+    t_jit="$(measure "$name" jit "$GOS" run --jit "$src" "${args[@]}")"
+    t_tier="$(measure "$name" tiered "$GOS" run "$src" "${args[@]}")"
+    t_build="$(measure "$name" build "$TMP/$name.exe" "${args[@]}")"
+    t_rel="$(measure "$name" release "$TMP/$name.release" "${args[@]}")"
     t_rust="-"
     if [ -x "$TMP/$name.rust" ]; then
-        t_rust="$(measure "$name" rust "$TMP/$name.rust")"
+        t_rust="$(measure "$name" rust "$TMP/$name.rust" "${args[@]}")"
     fi
-    t_lua="$(measure "$name" lua "$LUA" "$BENCH/$name.lua")"
-    t_py="$(measure "$name" python "$PY" "$BENCH/$name.py")"
-    for runtime in jit tiered build lua python $([ "$t_rust" != "-" ] && echo rust); do
+    t_lua="$(measure "$name" lua "$LUA" "$BENCH/$name.lua" "${args[@]}")"
+    t_py="$(measure "$name" python "$PY" "$BENCH/$name.py" "${args[@]}")"
+    for runtime in jit tiered build release lua python $([ "$t_rust" != "-" ] && echo rust); do
         if ! cmp -s "$TMP/$name.gossamer.out" "$TMP/$name.$runtime.out"; then
             echo "error: $name: gossamer and $runtime disagree" >&2
             diff "$TMP/$name.gossamer.out" "$TMP/$name.$runtime.out" >&2 || true
             exit 1
         fi
     done
-    echo "   vm ${t_gos}s  jit ${t_jit}s  run ${t_tier}s  build ${t_build}s  rust ${t_rust}s  lua ${t_lua}s  cpython ${t_py}s  output: $(head -c 80 "$TMP/$name.gossamer.out")" >&2
+    echo "   vm ${t_gos}s  jit ${t_jit}s  run ${t_tier}s  build ${t_build}s  release ${t_rel}s  rust ${t_rust}s  lua ${t_lua}s  cpython ${t_py}s  output: $(head -c 80 "$TMP/$name.gossamer.out")" >&2
     rust_ratio="-"
-    [ "$t_rust" != "-" ] && rust_ratio="$(ratio "$t_build" "$t_rust")"
-    rows+="| $name | $t_gos | $t_jit | $t_tier | $t_build | $t_rust | $t_lua | $t_py | $(ratio "$t_gos" "$t_build") | $rust_ratio | $(ratio "$t_gos" "$t_lua") | $(ratio "$t_gos" "$t_py") |"$'\n'
+    rel_ratio="-"
+    if [ "$t_rust" != "-" ]; then
+        rust_ratio="$(ratio "$t_build" "$t_rust")"
+        rel_ratio="$(ratio "$t_rel" "$t_rust")"
+    fi
+    rows+="| $name | $t_gos | $t_jit | $t_tier | $t_build | $t_rel | $t_rust | $t_lua | $t_py | $(ratio "$t_gos" "$t_build") | $rust_ratio | $rel_ratio | $(ratio "$t_gos" "$t_lua") | $(ratio "$t_gos" "$t_py") |"$'\n'
 done
 
 # ---- the report ----------------------------------------------------------------
@@ -215,12 +236,13 @@ block="$TMP/block.md"
     echo "process, start-up included (\`gossamer run\` parses and checks the program first, about 8 ms)."
     echo "Columns: vm = \`gossamer run --vm\`; jit = \`gossamer run --jit\` (everything compiled by Cranelift"
     echo "before \`main\`); run = \`gossamer run\` (interpreted until hot, then compiled); build = the"
-    echo "executable of \`gossamer build\` (Cranelift); rust = \`rustc -O\` ($(rustc --version | cut -d' ' -f2)) on bench/vm/rust/; Lua $lua_version"
-    echo "as \`lua5.4\`; CPython $py_version as \`$PY\`. vm/build is the native tier's speed-up over the"
-    echo "VM; build/rust below 2 meets the Cranelift tier's target; vm/lua and vm/cpython below 1 mean the VM is faster."
+    echo "executable of \`gossamer build\` (Cranelift); release = \`gossamer build --release\` (LLVM -O3, host CPU);"
+    echo "rust = \`rustc -C opt-level=3 -C target-cpu=native\` ($(rustc --version | cut -d' ' -f2)) on bench/vm/rust/ (n-body: bench/game/rust/nbody_scalar.rs); Lua $lua_version"
+    echo "as \`lua5.4\`; CPython $py_version as \`$PY\`. n-body runs $NBODY_STEPS steps. vm/build is the native tier's speed-up over the"
+    echo "VM; build/rust below 2 meets the Cranelift tier's target, release/rust below 1.1 the LLVM tier's; vm/lua and vm/cpython below 1 mean the VM is faster."
     echo
-    echo "| benchmark | vm (s) | jit (s) | run (s) | build (s) | rust (s) | lua 5.4 (s) | cpython 3.11 (s) | vm/build | build/rust | vm/lua | vm/cpython |"
-    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    echo "| benchmark | vm (s) | jit (s) | run (s) | build (s) | release (s) | rust (s) | lua 5.4 (s) | cpython 3.11 (s) | vm/build | build/rust | release/rust | vm/lua | vm/cpython |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     printf '%s' "$rows"
     echo "<!-- vm-bench:end -->"
 } >"$block"

@@ -1,5 +1,5 @@
 // Rust reference for bench/vm/fib.gos: the same recursion, compiled with
-// `rustc -O`. `black_box` keeps the argument opaque so that the compiler
+// `rustc -C opt-level=3 -C target-cpu=native` (bench/vm/run.sh). `black_box` keeps the argument opaque so that the compiler
 // cannot evaluate fib(33) at compile time.
 fn fib(n: i64) -> i64 {
     if n < 2 {

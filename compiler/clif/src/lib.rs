@@ -38,6 +38,12 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 pub use translate::body_signature;
+/// Analyses of the bytecode that every backend makes the same way (the
+/// LLVM backend uses them too, so both tiers agree on what a float
+/// register, a block leader and a calling loop are).
+pub mod analysis {
+    pub use crate::translate::{accumulating_tail_calls, branch_target, calls_out, float_registers, is_inline_math, leaves_compiled_code, reaches_runtime};
+}
 
 /// What the translator needs to know of the target.
 #[derive(Clone, Copy)]
@@ -58,6 +64,10 @@ pub struct Decls {
     pub poll_tramp: FuncId,
     pub bodies: Vec<Option<FuncId>>,
     pub entries: Vec<Option<FuncId>>,
+    /// `analysis::reaches_runtime` of the module: where polls are needed.
+    pub reaches: Vec<bool>,
+    /// The program's types (which intrinsics take f64).
+    pub types: Vec<gos_abi::TypeKind>,
 }
 
 fn err(e: impl std::fmt::Display) -> String {
@@ -66,7 +76,7 @@ fn err(e: impl std::fmt::Display) -> String {
 
 /// A symbol-safe rendering of a function's name, for profiles and
 /// debuggers (`gos.f12.Stack_i64_::push`).
-fn symbol_name(prefix: &str, idx: usize, name: &str) -> String {
+pub fn symbol_name(prefix: &str, idx: usize, name: &str) -> String {
     let clean: String =
         name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' || c == ':' { c } else { '_' }).collect();
     format!("gos.{prefix}{idx}.{clean}")
@@ -89,7 +99,9 @@ fn host_isa(pic: bool) -> Result<OwnedTargetIsa, String> {
     isa.finish(settings::Flags::new(flags)).map_err(err)
 }
 
-fn declare_runtime<M: ClifModule>(m: &mut M, n: usize) -> Result<Decls, String> {
+fn declare_runtime<M: ClifModule>(m: &mut M, module: &Module) -> Result<Decls, String> {
+    let funcs = module.funcs();
+    let n = funcs.len();
     let cc = m.isa().default_call_conv();
     let mut rt = HashMap::new();
     for &f in RtFn::ALL {
@@ -106,7 +118,7 @@ fn declare_runtime<M: ClifModule>(m: &mut M, n: usize) -> Result<Decls, String> 
     let rt_table = m.declare_data(rt_tables::SYMBOL, Linkage::Import, false, false).map_err(err)?;
     let poll_word = m.declare_data(rt_tables::POLL_SYMBOL, Linkage::Import, true, false).map_err(err)?;
     let poll_tramp = m.declare_function("gos.poll_preserving", Linkage::Local, &Signature::new(CallConv::PreserveAll)).map_err(err)?;
-    Ok(Decls { rt, rt_table, poll_word, poll_tramp, bodies: vec![None; n], entries: vec![None; n] })
+    Ok(Decls { rt, rt_table, poll_word, poll_tramp, bodies: vec![None; n], entries: vec![None; n], reaches: translate::reaches_runtime(funcs, module.types()), types: module.types().to_vec() })
 }
 
 /// Defines the register-preserving poll trampoline (see `Decls::poll_tramp`).
@@ -235,21 +247,40 @@ fn direct_callees(f: &Function) -> impl Iterator<Item = usize> + '_ {
 /// body's size in bytes: three words per function) that the runtime's
 /// `main` hands to `gos_vm::run_aot`.
 pub fn compile_object(module: &Module, image: &[u8]) -> Result<Vec<u8>, String> {
+    compile_object_with(module, image, &[])
+}
+
+/// [`compile_object`] for a build that another backend shares: function
+/// `f` with `elsewhere[f] = Some(size)` is defined by another object
+/// linked into the same executable (the LLVM tier, under the symbols of
+/// [`symbol_name`]; `size` is its body's size in bytes), so this object
+/// only refers to it, and defines the others with hidden global symbols
+/// for that object to call. An empty `elsewhere` compiles everything here.
+pub fn compile_object_with(module: &Module, image: &[u8], elsewhere: &[Option<usize>]) -> Result<Vec<u8>, String> {
     let isa = host_isa(true)?;
     let builder = ObjectBuilder::new(isa, "gossamer_program", default_libcall_names()).map_err(err)?;
     let mut m = ObjectModule::new(builder);
     let funcs = module.funcs();
     let n = funcs.len();
-    let mut decls = declare_runtime(&mut m, n)?;
+    let external = |f: usize| elsewhere.get(f).copied().flatten();
+    let mut decls = declare_runtime(&mut m, module)?;
     for f in 0..n {
-        declare_function(&mut m, &mut decls, funcs, f, Linkage::Local)?;
+        let linkage = match (external(f), elsewhere.is_empty()) {
+            (Some(_), _) => Linkage::Import,
+            (None, true) => Linkage::Local,
+            (None, false) => Linkage::Hidden,
+        };
+        declare_function(&mut m, &mut decls, funcs, f, linkage)?;
     }
     let mut ctx = m.make_context();
     let mut fctx = FunctionBuilderContext::new();
     define_poll_tramp(&mut m, &decls, &mut ctx, &mut fctx)?;
     let mut sizes = Vec::with_capacity(n);
     for f in 0..n {
-        sizes.push(define_function(&mut m, &decls, funcs, f, &mut ctx, &mut fctx)?);
+        sizes.push(match external(f) {
+            Some(size) => size,
+            None => define_function(&mut m, &decls, funcs, f, &mut ctx, &mut fctx)?,
+        });
     }
 
     let mut define = |name: &str, bytes: Vec<u8>, relocs: &[(usize, FuncId)]| -> Result<(), String> {
@@ -326,7 +357,7 @@ impl JitCompiler {
         builder.symbol(rt_tables::POLL_SYMBOL, &gos_runtime::sched::gos_poll_word as *const _ as *const u8);
         let mut m = JITModule::new(builder);
         let n = module.funcs().len();
-        let decls = declare_runtime(&mut m, n)?;
+        let decls = declare_runtime(&mut m, &module)?;
         let mut ctx = m.make_context();
         let mut fctx = FunctionBuilderContext::new();
         define_poll_tramp(&mut m, &decls, &mut ctx, &mut fctx)?;

@@ -64,7 +64,7 @@ fn closure_signature(call_conv: cranelift_codegen::isa::CallConv, n: u32) -> Sig
 /// Which registers of `f` hold only f64 values: those that some f64
 /// instruction reads or writes and that no instruction uses as an integer
 /// (moves, constants, calls and memory accesses take either).
-fn float_registers(f: &Function, frame: usize) -> Vec<bool> {
+pub fn float_registers(f: &Function, frame: usize) -> Vec<bool> {
     use Instr as I;
     let mut float = vec![false; frame];
     let mut int = vec![false; frame];
@@ -145,9 +145,72 @@ fn float_registers(f: &Function, frame: usize) -> Vec<bool> {
     float.iter().zip(&int).map(|(&f, &i)| f && !i).collect()
 }
 
+/// Whether the operation record `aux` is math both backends compute inline
+/// (exact f64 operations, bit-equal to the runtime's Rust), so that its
+/// `Op` never leaves compiled code.
+pub fn is_inline_math(aux: &Aux, types: &[gos_abi::TypeKind]) -> bool {
+    use gos_abi::Intrinsic as M;
+    match aux {
+        Aux::Intrinsic { op, arg_tys, .. } => {
+            arg_tys.len() == 1
+                && matches!(types.get(arg_tys[0].index()), Some(gos_abi::TypeKind::Float(gos_abi::FloatTy::F64)))
+                && matches!(op, M::Sqrt | M::FAbs | M::Floor | M::Ceil | M::Trunc)
+        }
+        _ => false,
+    }
+}
+
+/// Whether instruction `ins` of `f` can leave compiled code for the
+/// runtime by itself: a runtime call (not inline math) or a closure call.
+fn calls_runtime(f: &Function, ins: &Instr, types: &[gos_abi::TypeKind]) -> bool {
+    match ins {
+        Instr::Call { .. } => false,
+        Instr::Op { aux, .. } => !f.aux.get(aux.0 as usize).is_some_and(|a| is_inline_math(a, types)),
+        other => calls_out(other),
+    }
+}
+
+/// For each function of a module, whether running it can spend time in the
+/// runtime (calling it directly, through a closure, or through a callee
+/// that can): only such code needs polls. Code that never leaves compiled
+/// code (`fib`, a loop calling small arithmetic helpers) is stopped by the
+/// preemption signal wherever it is, like a loop that calls nothing, so it
+/// carries no poll at all, and LLVM can inline, unroll and vectorise it as
+/// it would Rust.
+pub fn reaches_runtime(funcs: &[Function], types: &[gos_abi::TypeKind]) -> Vec<bool> {
+    let mut reaches: Vec<bool> = funcs.iter().map(|f| f.code.iter().any(|i| calls_runtime(f, i, types))).collect();
+    // Propagate to callers until nothing changes (the answer only ever
+    // turns true).
+    let mut changed = true;
+    while changed {
+        changed = false;
+        for (fi, f) in funcs.iter().enumerate() {
+            if reaches[fi] {
+                continue;
+            }
+            let via_callee = f.code.iter().any(|i| matches!(i, Instr::Call { f: c, .. } if reaches.get(c.0 as usize).copied().unwrap_or(true)));
+            if via_callee {
+                reaches[fi] = true;
+                changed = true;
+            }
+        }
+    }
+    reaches
+}
+
+/// Whether instruction `ins` of `f` can spend time outside compiled code,
+/// given [`reaches_runtime`] of the module: a runtime call, a closure call,
+/// or a call of a function that reaches the runtime.
+pub fn leaves_compiled_code(f: &Function, ins: &Instr, reaches: &[bool], types: &[gos_abi::TypeKind]) -> bool {
+    match ins {
+        Instr::Call { f: c, .. } => reaches.get(c.0 as usize).copied().unwrap_or(true),
+        other => calls_runtime(f, other, types),
+    }
+}
+
 /// Whether `ins` calls a compiled function or the runtime (other than to
 /// report a panic).
-fn calls_out(ins: &Instr) -> bool {
+pub fn calls_out(ins: &Instr) -> bool {
     use Instr as I;
     matches!(
         ins,
@@ -164,7 +227,7 @@ fn calls_out(ins: &Instr) -> bool {
 }
 
 /// Whether instruction `ins` ends a basic block, and its jump target.
-pub(crate) fn branch_target(ins: &Instr) -> (bool, Option<u32>) {
+pub fn branch_target(ins: &Instr) -> (bool, Option<u32>) {
     use Instr as I;
     match *ins {
         I::Jump { t } | I::JumpIf { t, .. } | I::JumpIfNot { t, .. } => (true, Some(t.0)),
@@ -240,7 +303,7 @@ pub struct Translator<'a, 'b, M: ClifModule> {
 /// is computed before the call, so the result and the order of every side
 /// effect are unchanged; only the native stack depth shrinks. Returns the
 /// call's pc and the register of `x`.
-fn accumulating_tail_calls(f: &Function, fi: u32) -> HashMap<usize, u16> {
+pub fn accumulating_tail_calls(f: &Function, fi: u32) -> HashMap<usize, u16> {
     use Instr as I;
     let mut found = HashMap::new();
     for (pc, ins) in f.code.iter().enumerate() {
@@ -426,7 +489,7 @@ impl<'a, 'b, M: ClifModule> Translator<'a, 'b, M> {
     fn edge(&mut self, t: u32) -> Block {
         let target = self.block_at(t);
         let lo = t as usize;
-        if lo > self.pc || !self.f.code[lo..=self.pc].iter().any(calls_out) {
+        if lo > self.pc || !self.f.code[lo..=self.pc].iter().any(|i| leaves_compiled_code(self.f, i, &self.decls.reaches, &self.decls.types)) {
             return target;
         }
         if let Some(&b) = self.backedges.get(&t) {
@@ -617,7 +680,8 @@ impl<'a, 'b, M: ClifModule> Translator<'a, 'b, M> {
         }
         // A function that calls nothing cannot recurse: its loops poll, its
         // entry need not.
-        let entry_poll = f.code.iter().any(|i| matches!(i, Instr::Call { .. } | Instr::CallClosure { .. }));
+        let entry_poll = self.decls.reaches[self.fi as usize]
+            && f.code.iter().any(|i| matches!(i, Instr::Call { .. } | Instr::CallClosure { .. }));
 
         self.b.switch_to_block(entry);
         let params: Vec<Value> = self.b.block_params(entry).to_vec();
@@ -1215,6 +1279,18 @@ impl<'a, 'b, M: ClifModule> Translator<'a, 'b, M> {
                 let p = self.spill(args, *n as usize);
                 let a = self.iconst(self.aux_ref(aux_idx));
                 self.call_rt(RtFn::Format, &[a, p]).expect("result")
+            }
+            // Exact f64 math inline (bit-equal to the runtime's Rust).
+            Aux::Intrinsic { op, .. } if is_inline_math(aux, &self.decls.types) => {
+                let x = self.f64v(args);
+                let v = match op {
+                    gos_abi::Intrinsic::Sqrt => self.b.ins().sqrt(x),
+                    gos_abi::Intrinsic::FAbs => self.b.ins().fabs(x),
+                    gos_abi::Intrinsic::Floor => self.b.ins().floor(x),
+                    gos_abi::Intrinsic::Ceil => self.b.ins().ceil(x),
+                    _ => self.b.ins().trunc(x),
+                };
+                self.b.ins().bitcast(I64, MemFlagsData::new(), v)
             }
             Aux::Intrinsic { arg_tys, .. } => {
                 let p = self.spill(args, arg_tys.len());

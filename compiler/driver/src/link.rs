@@ -38,16 +38,21 @@ const NATIVE_LIBS: &str = env!("GOS_RTLIB_NATIVE_LIBS");
 ///   would make the linker give the whole process an executable stack).
 const LINK_FLAGS: &[&str] = &["-Wl,--gc-sections", "-Wl,--strip-debug", "-Wl,-z,noexecstack"];
 
-/// Links `object` (an object file for this target that defines the three
-/// symbols of the contract) with the runtime into the executable `out`.
+/// Links `objects` (object files for this target that together define the
+/// three symbols of the contract: one from Cranelift, and one from LLVM
+/// for `--release`) with the runtime into the executable `out`.
 /// Errors are messages for the user: a missing C compiler, or the
 /// linker's own report.
-pub fn link_executable(object: &[u8], out: &Path) -> Result<(), String> {
+pub fn link_executable(objects: &[&[u8]], out: &Path) -> Result<(), String> {
     let dir = TempDir::new()?;
-    let obj_path = dir.path.join("program.o");
     let lib_path = dir.path.join("libgos_rtlib.a");
     let write = |p: &Path, bytes: &[u8]| std::fs::write(p, bytes).map_err(|e| format!("cannot write {}: {e}", p.display()));
-    write(&obj_path, object)?;
+    let mut obj_paths = Vec::new();
+    for (i, object) in objects.iter().enumerate() {
+        let path = dir.path.join(format!("program{i}.o"));
+        write(&path, object)?;
+        obj_paths.push(path);
+    }
     write(&lib_path, RTLIB)?;
 
     let (cc, cc_args) = c_compiler();
@@ -55,7 +60,7 @@ pub fn link_executable(object: &[u8], out: &Path) -> Result<(), String> {
     cmd.args(&cc_args)
         .arg("-o")
         .arg(out)
-        .arg(&obj_path)
+        .args(&obj_paths)
         .arg(&lib_path)
         .args(NATIVE_LIBS.split_whitespace())
         .args(LINK_FLAGS);
@@ -95,12 +100,12 @@ fn c_compiler() -> (String, Vec<String>) {
 /// A fresh directory for the link's inputs, removed when dropped (also on
 /// errors). Unique per process and call: the process id and a counter, and
 /// creation fails rather than reuse an existing directory.
-struct TempDir {
-    path: PathBuf,
+pub(crate) struct TempDir {
+    pub(crate) path: PathBuf,
 }
 
 impl TempDir {
-    fn new() -> Result<TempDir, String> {
+    pub(crate) fn new() -> Result<TempDir, String> {
         static COUNTER: AtomicU32 = AtomicU32::new(0);
         let base = std::env::temp_dir();
         let mut last_err = None;
@@ -195,7 +200,7 @@ mod tests {
     fn build(dir: &Path, exe: &str, name: &str, src: &str) -> PathBuf {
         let module = compile(&format!("{name}.gos"), src);
         let exe = dir.join(exe);
-        link_executable(&program_object(&module), &exe).unwrap_or_else(|e| panic!("{e}"));
+        link_executable(&[&program_object(&module)], &exe).unwrap_or_else(|e| panic!("{e}"));
         exe
     }
 
@@ -283,7 +288,7 @@ fn main() -> Result<(), String> {
         let at = object.windows(8).position(|w| w == b"GOSMOD01").expect("the image is in the object");
         object[at] = b'X';
         let exe = dir.join("corrupt");
-        link_executable(&object, &exe).unwrap();
+        link_executable(&[&object], &exe).unwrap();
         let out = Command::new(&exe).output().unwrap();
         assert_eq!(
             String::from_utf8_lossy(&out.stderr),
@@ -298,7 +303,7 @@ fn main() -> Result<(), String> {
     #[test]
     fn link_failures_are_clear() {
         let dir = scratch("fail");
-        let err = link_executable(b"not an object file", &dir.join("x")).unwrap_err();
+        let err = link_executable(&[b"not an object file"], &dir.join("x")).unwrap_err();
         assert!(err.starts_with("linking ") && err.contains("failed: `cc` exited with status 1"), "{err}");
         std::fs::remove_dir_all(&dir).unwrap();
     }

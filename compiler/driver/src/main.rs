@@ -9,6 +9,7 @@
 
 mod diagnostics;
 pub mod link;
+mod llvm;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -33,7 +34,7 @@ enum Command {
         file: PathBuf,
     },
     /// Compile to a standalone native executable (Cranelift; `--release`:
-    /// LLVM, not built yet).
+    /// LLVM at -O3 for this machine's CPU).
     Build {
         /// The program to compile.
         file: PathBuf,
@@ -41,9 +42,14 @@ enum Command {
         /// without `.gos`, in the current directory).
         #[arg(short = 'o')]
         output: Option<PathBuf>,
-        /// Optimise through LLVM.
+        /// Optimise through LLVM (-O3, this machine's CPU); functions LLVM
+        /// does not compile are compiled by Cranelift.
         #[arg(long)]
         release: bool,
+        /// Say which backend compiled what, and why a function fell back
+        /// from LLVM to Cranelift.
+        #[arg(long, short = 'v')]
+        verbose: bool,
     },
 }
 
@@ -84,11 +90,7 @@ fn main() -> ExitCode {
                 None => ExitCode::from(1),
             }
         }
-        Command::Build { file, output, release } => {
-            if release {
-                eprintln!("gossamer: build --release: the LLVM tier is not built yet; `gossamer build` (Cranelift) is");
-                return ExitCode::from(1);
-            }
+        Command::Build { file, output, release, verbose } => {
             let Some(src) = read_source(&file) else { return ExitCode::from(1) };
             let Some(program) = front_end(&file, src) else { return ExitCode::from(1) };
             let module = match gos_bcgen::compile(&program) {
@@ -101,14 +103,15 @@ fn main() -> ExitCode {
             // `go build` names the executable after the source file, in
             // the current directory.
             let out = output.unwrap_or_else(|| PathBuf::from(file.file_stem().unwrap_or(file.as_os_str())));
-            let object = match gos_clif::compile_object(&module, &module.to_bytes()) {
+            let objects = match compile_native(&module, release, verbose) {
                 Ok(o) => o,
                 Err(e) => {
-                    eprintln!("gossamer: internal error: cannot compile {}: {e}", file.display());
+                    eprintln!("gossamer: cannot compile {}: {e}", file.display());
                     return ExitCode::from(1);
                 }
             };
-            if let Err(e) = link::link_executable(&object, &out) {
+            let refs: Vec<&[u8]> = objects.iter().map(|o| o.as_slice()).collect();
+            if let Err(e) = link::link_executable(&refs, &out) {
                 eprintln!("gossamer: {e}");
                 return ExitCode::from(1);
             }
@@ -146,6 +149,35 @@ fn main() -> ExitCode {
             ExitCode::from(code.clamp(0, 255) as u8)
         }
     }
+}
+
+/// The object files of `gossamer build`: Cranelift's alone, or with
+/// `release` LLVM's and Cranelift's (the functions LLVM left, the program
+/// image and the entry table; see `gos_llvm`). LLVM runs in the
+/// `gossamer-llvm` process (src/llvm.rs).
+fn compile_native(module: &gos_vm::Module, release: bool, verbose: bool) -> Result<Vec<Vec<u8>>, String> {
+    let image = module.to_bytes();
+    let n = module.funcs().len();
+    if !release {
+        if verbose {
+            eprintln!("cranelift: {n} functions");
+        }
+        return Ok(vec![gos_clif::compile_object(module, &image)?]);
+    }
+    let llvm = llvm::compile(&image, n)?;
+    if verbose {
+        eprintln!(
+            "llvm: {} of {n} functions at -O3 for {}; {} fell back to cranelift",
+            n - llvm.fallbacks.len(),
+            llvm.cpu,
+            llvm.fallbacks.len()
+        );
+        for (f, reason) in &llvm.fallbacks {
+            eprintln!("  cranelift: `{}`: {reason}", module.funcs()[*f].name);
+        }
+    }
+    let rest = gos_clif::compile_object_with(module, &image, &llvm.sizes)?;
+    Ok(vec![llvm.object, rest])
 }
 
 /// Gives the interpreter the Cranelift JIT: hot functions are compiled as

@@ -42,6 +42,12 @@ macro_rules! runtime_abi {
                 match self { $( RtFn::$name => &[$(stringify!($p)),*], )* }
             }
 
+            /// Whether the function never returns (it reports a panic and
+            /// ends the process): backends mark its calls cold.
+            pub fn diverges(self) -> bool {
+                matches!(self, RtFn::DivideByZero | RtFn::IndexOutOfRange | RtFn::Unreachable)
+            }
+
             /// Whether the function returns a word.
             pub fn returns(self) -> bool {
                 match self { $( RtFn::$name => { false $(|| { let _ = stringify!($r); true })? } )* }

@@ -1,9 +1,10 @@
 //! Asynchronous preemption of compiled code: the signal that stops a
 //! goroutine in a loop that has no safe point.
 //!
-//! Design. Compiled code (the Cranelift tier) polls only at function
-//! entries; its loops carry no poll, so that a hot loop is only its own
-//! instructions. A goroutine spinning in such a loop is reached by a signal
+//! Design. Compiled code (both native tiers) polls only where it can
+//! spend time in the runtime (design/backends.md); code that never leaves
+//! compiled code, loops and recursion alike, carries no poll, so that a hot
+//! loop is only its own instructions. A goroutine spinning in such a loop is reached by a signal
 //! (`SIGURG`, as in Go: nothing else uses it): the collector sends it to
 //! every thread still `Running` shortly after it asked the world to stop,
 //! and the scheduler's monitor sends it when a time slice is over and
