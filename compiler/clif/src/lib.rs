@@ -330,6 +330,11 @@ struct JitState {
     fctx: FunctionBuilderContext,
     /// Functions with code installed.
     done: Vec<bool>,
+    /// On-stack-replacement entries compiled so far, by (function, loop
+    /// head): goroutines running the same loop may ask for the same entry
+    /// at once (the interpreter does not lock its table across a compile),
+    /// and the second must get the first's code, not a duplicate symbol.
+    osr: HashMap<(u32, u32), usize>,
 }
 
 // SAFETY: the JIT module owns its code memory and is only used under the
@@ -362,7 +367,7 @@ impl JitCompiler {
         let mut fctx = FunctionBuilderContext::new();
         define_poll_tramp(&mut m, &decls, &mut ctx, &mut fctx)?;
         Ok(JitCompiler {
-            state: Mutex::new(JitState { m, decls, module, ctx, fctx, done: vec![false; n] }),
+            state: Mutex::new(JitState { m, decls, module, ctx, fctx, done: vec![false; n], osr: HashMap::new() }),
         })
     }
 
@@ -419,6 +424,9 @@ impl JitCompiler {
         self.compile_set(vec![f as usize])?;
         let mut st = self.state.lock().map_err(|_| "the JIT failed earlier".to_string())?;
         let st = &mut *st;
+        if let Some(&addr) = st.osr.get(&(f, pc)) {
+            return Ok(addr);
+        }
         let module = st.module.clone();
         let funcs = module.funcs();
         let Some(func) = funcs.get(f as usize) else { return Err(format!("no function {f}")) };
@@ -440,6 +448,7 @@ impl JitCompiler {
         st.m.finalize_definitions().map_err(err)?;
         let addr = st.m.get_finalized_function(id) as usize;
         gos_runtime::sched::preempt::register_code(addr, size);
+        st.osr.insert((f, pc), addr);
         Ok(addr)
     }
 }
