@@ -14,10 +14,12 @@
 //! compares, saturating conversions).
 //!
 //! Safe points: a test of the poll word at the entry of every function
-//! that calls (recursion has no loop) and on the back-edge of every loop
-//! that calls, calling `gos_poll` when it is set; loops that call nothing
-//! carry no poll: a goroutine spinning in one is interrupted by a signal
-//! (`gos_runtime::sched::preempt`), whose handler is the safe point.
+//! that calls and can reach the runtime (recursion has no loop) and on the
+//! back-edge of every loop that can leave compiled code, calling
+//! `gos_poll` when it is set (see [`reaches_runtime`]); code that never
+//! leaves compiled code carries no poll: a goroutine spinning in it is
+//! interrupted by a signal (`gos_runtime::sched::preempt`), whose handler
+//! is the safe point.
 //! The collector finds pointers in compiled frames conservatively, so
 //! nothing else is needed: no stack maps, no spilling of values at calls
 //! beyond what the register allocator does.
@@ -480,12 +482,13 @@ impl<'a, 'b, M: ClifModule> Translator<'a, 'b, M> {
     }
 
     /// Where a branch to `t` goes: the target's block, or for a backward
-    /// branch closing a loop that calls something, a block that polls
-    /// first. A loop that calls nothing carries no poll: a goroutine
-    /// spinning in it is stopped by a signal (`gos_runtime::sched::preempt`),
-    /// so such a loop is only its own instructions. A loop that calls the
-    /// runtime spends most of its time there, where the signal's handler
-    /// cannot stop it, so it keeps the poll (a load next to a call).
+    /// branch closing a loop that can leave compiled code
+    /// ([`leaves_compiled_code`]), a block that polls first. A loop that
+    /// stays in compiled code carries no poll: a goroutine spinning in it
+    /// is stopped by a signal (`gos_runtime::sched::preempt`), so such a
+    /// loop is only its own instructions. A loop that calls the runtime
+    /// spends most of its time there, where the signal's handler cannot
+    /// stop it, so it keeps the poll (a load next to a call).
     fn edge(&mut self, t: u32) -> Block {
         let target = self.block_at(t);
         let lo = t as usize;
@@ -678,8 +681,9 @@ impl<'a, 'b, M: ClifModule> Translator<'a, 'b, M> {
                 3,
             )));
         }
-        // A function that calls nothing cannot recurse: its loops poll, its
-        // entry need not.
+        // A function that calls nothing cannot recurse, and one that never
+        // reaches the runtime is stopped by the signal wherever it is: only
+        // the others poll on entry.
         let entry_poll = self.decls.reaches[self.fi as usize]
             && f.code.iter().any(|i| matches!(i, Instr::Call { .. } | Instr::CallClosure { .. }));
 

@@ -11,11 +11,12 @@
 //! addresses as base + 8·index and the loop vectoriser can work on them.
 //!
 //! Safe points are placed exactly where the Cranelift tier places them
-//! (function entries of functions that call; back-edges of loops that
-//! call), as an atomic (monotonic) load of the poll word that LLVM may
-//! not hoist, and a cold call through a `preserve_allcc` trampoline, so
-//! the poll clobbers no register of the loop. Loops that call nothing
-//! carry no poll, which is what lets LLVM vectorise them: a goroutine
+//! (entries of functions that call and can reach the runtime; back-edges
+//! of loops that can leave compiled code: `gos_clif::analysis`), as an
+//! atomic (monotonic) load of the poll word that LLVM may not hoist, and a
+//! cold call through a `preserve_allcc` trampoline, so the poll clobbers
+//! no register of the loop. Code that stays in compiled code carries no
+//! poll, which is what lets LLVM inline, unroll and vectorise it: a goroutine
 //! spinning in one is stopped by the preemption signal, whose handler is
 //! the safe point (`gos_runtime::sched::preempt`). Bodies are `noredzone`:
 //! nothing is ever kept below the stack pointer, where the collector's
