@@ -28,9 +28,11 @@ set -euo pipefail
 export LC_ALL=C
 
 ALL_WORKLOADS=(fib loop_int loop_float nbody strings hashmap)
-# n-body's steps: small enough for CPython (about 2 s a run), large enough
-# that the native tiers run for tens of milliseconds.
-NBODY_STEPS=200000
+# n-body's steps: the native tiers run for about 0.1 s, long enough that
+# start-up and noise do not decide the ratio (at 200,000 steps, 20 ms, one
+# run's table said 1.05 where longer runs measure 1.6); CPython takes about
+# 12 s a run.
+NBODY_STEPS=1000000
 usage() {
     echo "usage: $0 [RUNS [WORKLOAD...]]" >&2
     echo "  RUNS: a positive number of runs per workload and runtime (default 5)" >&2
