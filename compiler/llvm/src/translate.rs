@@ -301,8 +301,9 @@ impl<'a, 'ctx> Translator<'a, 'ctx> {
         self.load_invariant(p)
     }
 
-    /// Element `i` of one of the run's constant tables (literals, unit
-    /// enum values).
+    /// The address of element `i` of one of the run's tables (literals and
+    /// unit enum values, loaded as invariant; globals, loaded and stored
+    /// plainly).
     fn table_elem(&self, table: i32, i: u64) -> R<PointerValue<'ctx>> {
         let t = self.rt_word(table)?;
         self.word_ptr(t, self.i64t.const_int(i, false))
