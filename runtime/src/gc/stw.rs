@@ -45,12 +45,15 @@ pub fn try_start() -> bool {
 }
 
 /// The collector's safe point for a running goroutine: stops here while a
-/// collection runs. One relaxed load when none does.
+/// collection runs. One relaxed load when none does. Returns whether it
+/// stopped for a collection.
 #[inline]
-pub fn safepoint() {
+pub fn safepoint() -> bool {
     if STOP.load(Ordering::Relaxed) {
         park_for_gc();
+        return true;
     }
+    false
 }
 
 /// Stops the calling goroutine until no collection is in progress.
@@ -146,6 +149,7 @@ pub fn stop_the_world(registry: &[Arc<ThreadRecord>], me: &Arc<ThreadRecord>) ->
 /// Restarts the world.
 pub fn start_the_world() {
     STOP.store(false, Ordering::SeqCst);
+    crate::sched::procs::withdraw_preemption();
     EPOCH.fetch_add(1, Ordering::SeqCst);
     futex_wake(&EPOCH);
 }
