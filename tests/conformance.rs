@@ -824,6 +824,7 @@ fn harness_trials() -> Vec<Trial> {
         }),
         Trial::test("harness::max_rss", max_rss_trial),
         Trial::test("suite::release_fallback", release_fallback_trial),
+        Trial::test("suite::release_promotion", release_promotion_trial),
         Trial::test("harness::line_diff", || {
             let d = line_diff("a\nb\nc\n", "a\nx\nc\n");
             let want = "  \"a\"\n+ \"x\"\n- \"b\"\n  \"c\"\n";
@@ -871,6 +872,42 @@ fn release_fallback_trial() -> Result<(), Failed> {
     let want = "328350 [\"w0\", \"w25\", \"w50\", \"w75\"]\n";
     if ran.status != Some(0) || out != want {
         return Err(format!("the mixed executable printed {out:?} ({}), wanted {want:?}", describe_status(ran.status)).into());
+    }
+    Ok(())
+}
+
+/// `gossamer build --release --verbose` of the program that changes fixed
+/// arrays of structs in place reports the functions whose arrays LLVM
+/// keeps in registers (`gos_llvm::promote`): those that change element
+/// fields and call nothing, and not `show` (it calls `println!`) nor
+/// `main`. The program's output on this tier is checked by the `release`
+/// tier like every program's.
+fn release_promotion_trial() -> Result<(), Failed> {
+    let dir = std::env::temp_dir().join(format!("gossamer-conformance-promotion-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let exe = dir.join("promoted");
+    let mut build = Command::new(GOSSAMER);
+    build.args(["build", "--release", "--verbose"]).arg(programs_dir().join("values_refs/array_of_structs_in_place.gos")).arg("-o").arg(&exe);
+    let built = run_with_timeout(build, b"")?;
+    let _ = std::fs::remove_dir_all(&dir);
+    let log = String::from_utf8_lossy(&built.stderr).to_string();
+    if built.status != Some(0) {
+        return Err(format!("the build failed ({}):\n{log}", describe_status(built.status)).into());
+    }
+    for want in [
+        "promoted: `step`: parameter 1 ([P; 4]): 3 fields of each element in registers, 3 written back",
+        "promoted: `first_below`: parameter 1 ([P; 4]): 3 fields",
+        "promoted: `bump`: parameter 1 ([P; 4]): 1 field of each element",
+        "promoted: `swap_halves`: parameter 1 ([tuple; 3])",
+    ] {
+        if !log.contains(want) {
+            return Err(format!("--verbose did not report {want:?}:\n{log}").into());
+        }
+    }
+    for not in ["promoted: `show`", "promoted: `main`"] {
+        if log.contains(not) {
+            return Err(format!("--verbose reported {not:?}, a function that calls:\n{log}").into());
+        }
     }
     Ok(())
 }

@@ -255,6 +255,7 @@ impl<'p> FnCx<'p> {
             lines: self.lines,
             track_caller: self.func.track_caller,
             loc: Loc { line: self.func.loc.line, col: self.func.loc.col },
+            param_types: self.func.locals[..self.func.params as usize].iter().map(|l| l.ty).collect(),
         })
     }
 }

@@ -14,6 +14,9 @@ pub struct Compiled {
     pub sizes: Vec<Option<usize>>,
     /// Functions left to Cranelift, with why.
     pub fallbacks: Vec<(usize, String)>,
+    /// Functions that keep a fixed array of structs in registers, with
+    /// what they keep.
+    pub promoted: Vec<(usize, String)>,
     pub cpu: String,
 }
 
@@ -40,16 +43,24 @@ pub fn compile(image: &[u8], n: usize) -> Result<Compiled, String> {
     }
     let object = std::fs::read(&object_path).map_err(|e| format!("cannot read {}: {e}", object_path.display()))?;
     let report = String::from_utf8_lossy(&out.stdout);
-    parse_report(&report, n).map(|(sizes, fallbacks, cpu)| Compiled { object, sizes, fallbacks, cpu })
+    parse_report(&report, n).map(|r| Compiled { object, sizes: r.sizes, fallbacks: r.fallbacks, promoted: r.promoted, cpu: r.cpu })
 }
 
-type Report = (Vec<Option<usize>>, Vec<(usize, String)>, String);
+/// `gossamer-llvm`'s report, read.
+#[derive(Debug)]
+struct Report {
+    sizes: Vec<Option<usize>>,
+    fallbacks: Vec<(usize, String)>,
+    promoted: Vec<(usize, String)>,
+    cpu: String,
+}
 
 /// Reads `gossamer-llvm`'s report (the format is in src/llvm_backend.rs).
 fn parse_report(report: &str, n: usize) -> Result<Report, String> {
     let bad = |line: &str| format!("the LLVM backend reported something unreadable: `{line}`");
     let mut sizes = vec![None; n];
     let mut fallbacks = Vec::new();
+    let mut promoted = Vec::new();
     let mut cpu = String::new();
     for line in report.lines() {
         let mut words = line.splitn(3, ' ');
@@ -59,13 +70,14 @@ fn parse_report(report: &str, n: usize) -> Result<Report, String> {
             Some("cpu") => cpu = a.unwrap_or_default().to_string(),
             Some("body") => sizes[index()?] = Some(rest.and_then(|r| r.parse().ok()).ok_or_else(|| bad(line))?),
             Some("fallback") => fallbacks.push((index()?, rest.unwrap_or_default().to_string())),
+            Some("promoted") => promoted.push((index()?, rest.unwrap_or_default().to_string())),
             _ => return Err(bad(line)),
         }
     }
     if let Some(f) = (0..n).find(|&f| sizes[f].is_none() && !fallbacks.iter().any(|(g, _)| *g == f)) {
         return Err(format!("the LLVM backend said nothing of function {f}"));
     }
-    Ok((sizes, fallbacks, cpu))
+    Ok(Report { sizes, fallbacks, promoted, cpu })
 }
 
 /// `gossamer-llvm` beside this executable (as cargo builds and installs
@@ -89,7 +101,9 @@ mod tests {
 
     #[test]
     fn reads_a_report_and_rejects_gaps() {
-        let (sizes, fallbacks, cpu) = parse_report("cpu znver3\nbody 0 96\nfallback 1 too big: 12 > 10\n", 2).unwrap();
+        let r = parse_report("cpu znver3\nbody 0 96\nfallback 1 too big: 12 > 10\npromoted 0 parameter 1\n", 2).unwrap();
+        let (sizes, fallbacks, cpu) = (r.sizes, r.fallbacks, r.cpu);
+        assert_eq!(r.promoted, vec![(0, "parameter 1".to_string())]);
         assert_eq!(sizes, vec![Some(96), None]);
         assert_eq!(fallbacks, vec![(1, "too big: 12 > 10".to_string())]);
         assert_eq!(cpu, "znver3");

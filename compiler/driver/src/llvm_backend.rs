@@ -12,7 +12,9 @@
 //! file IMAGE, writes LLVM's object file to OBJECT, and prints on stdout one
 //! line per fact: `cpu NAME`, then for each function either
 //! `body INDEX SIZE` (compiled by LLVM, its body SIZE bytes long) or
-//! `fallback INDEX REASON` (left to Cranelift). Errors go to stderr with a
+//! `fallback INDEX REASON` (left to Cranelift), and `promoted INDEX WHAT`
+//! for each function that keeps a fixed array of structs in registers
+//! (`gos_llvm::promote`). Errors go to stderr with a
 //! non-zero exit. `GOSSAMER_LLVM_MAX_INSTRS` is read here.
 
 use std::io::Write;
@@ -43,6 +45,9 @@ fn run() -> Result<(), String> {
         if let Some(size) = size {
             report.push_str(&format!("body {f} {size}\n"));
         }
+    }
+    for (f, what) in &out.promoted {
+        report.push_str(&format!("promoted {f} {what}\n"));
     }
     for fb in &out.fallbacks {
         // One line each: a reason never contains a newline.

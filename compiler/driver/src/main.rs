@@ -175,6 +175,9 @@ fn compile_native(module: &gos_vm::Module, release: bool, verbose: bool) -> Resu
         for (f, reason) in &llvm.fallbacks {
             eprintln!("  cranelift: `{}`: {reason}", module.funcs()[*f].name);
         }
+        for (f, what) in &llvm.promoted {
+            eprintln!("  promoted: `{}`: {what}", module.funcs()[*f].name);
+        }
     }
     let rest = gos_clif::compile_object_with(module, &image, &llvm.sizes)?;
     Ok(vec![llvm.object, rest])

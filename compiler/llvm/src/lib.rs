@@ -21,6 +21,7 @@
 //! lower, or when LLVM's verifier rejects what was generated (a backend
 //! bug, which then costs speed instead of the build).
 
+pub mod promote;
 mod translate;
 
 use gos_abi::runtime_abi::rt_tables;
@@ -79,6 +80,9 @@ pub struct Output {
     /// `None` if it fell back (what `gos_clif::compile_object_with` takes).
     pub sizes: Vec<Option<usize>>,
     pub fallbacks: Vec<Fallback>,
+    /// Functions compiled with a fixed array of structs kept in locals
+    /// (`promote`), with a description of it.
+    pub promoted: Vec<(usize, String)>,
     /// The CPU the code was optimised for.
     pub cpu: String,
 }
@@ -253,7 +257,16 @@ pub fn compile(module: &Module, opts: &Options) -> Result<Output, String> {
             continue;
         }
         m.verify().map_err(|e| format!("LLVM rejected the module: {}", e.to_string().trim()))?;
+        // For backend development: `GOSSAMER_LLVM_IR=path` writes the module
+        // as generated (`path.pre`) and as optimised (`path`).
+        let dump = std::env::var_os("GOSSAMER_LLVM_IR").map(std::path::PathBuf::from);
+        if let Some(path) = &dump {
+            m.print_to_file(path.with_extension("pre")).map_err(|e| format!("cannot write the IR: {e}"))?;
+        }
         m.run_passes("default<O3>", &tm, PassBuilderOptions::create()).map_err(|e| format!("LLVM's optimiser failed: {e}"))?;
+        if let Some(path) = &dump {
+            m.print_to_file(path).map_err(|e| format!("cannot write the IR: {e}"))?;
+        }
         let buf = tm.write_to_memory_buffer(&m, FileType::Object).map_err(|e| format!("LLVM's code generator failed: {e}"))?;
         let object = buf.as_slice().to_vec();
         let mut sizes = body_sizes(&object, n)?;
@@ -270,7 +283,11 @@ pub fn compile(module: &Module, opts: &Options) -> Result<Output, String> {
                 None => {}
             }
         }
-        return Ok(Output { object, sizes, fallbacks, cpu });
+        let promoted = (0..n)
+            .filter(|&f| reasons[f].is_none())
+            .filter_map(|f| promote::find(&funcs[f], module.types()).map(|p| (f, p.describe(&funcs[f], module.types()))))
+            .collect();
+        return Ok(Output { object, sizes, fallbacks, promoted, cpu });
     }
 }
 

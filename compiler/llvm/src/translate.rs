@@ -22,6 +22,7 @@
 //! nothing is ever kept below the stack pointer, where the collector's
 //! scan of an interrupted goroutine's stack would not look for it.
 
+use crate::promote::{self, Promotion};
 use crate::Decls;
 use gos_abi::runtime_abi::rt_tables;
 use gos_abi::{IntTy, RtFn};
@@ -92,6 +93,14 @@ fn inline_math(op: gos_abi::Intrinsic) -> Option<&'static str> {
     })
 }
 
+/// The locals of a promotion (see [`Translator::promo`]).
+struct Promoted<'ctx> {
+    p: Promotion,
+    base: IntValue<'ctx>,
+    fields: Vec<PointerValue<'ctx>>,
+    index: HashMap<u16, PointerValue<'ctx>>,
+}
+
 /// LLVM's calling-convention number of `preserve_allcc`.
 pub const PRESERVE_ALL_CC: u32 = 15;
 
@@ -117,6 +126,12 @@ pub struct Translator<'a, 'ctx> {
     /// `gos_clif::analysis::accumulating_tail_calls`).
     acc: Option<PointerValue<'ctx>>,
     caller_site: Option<IntValue<'ctx>>,
+    /// A fixed array of structs whose fields live in locals while the
+    /// function runs (`crate::promote`), with one `[len x T]` local per
+    /// used field, the array's address as the function received it, and
+    /// for each register that holds one of its element pointers, a local
+    /// with the element's index.
+    promo: Option<Promoted<'ctx>>,
     pc: usize,
     invariant: u32,
     prof: u32,
@@ -145,6 +160,7 @@ impl<'a, 'ctx> Translator<'a, 'ctx> {
             slot: None,
             acc: None,
             caller_site: None,
+            promo: None,
             pc: 0,
             invariant: ctx.get_kind_id("invariant.load"),
             prof: ctx.get_kind_id("prof"),
@@ -307,6 +323,30 @@ impl<'a, 'ctx> Translator<'a, 'ctx> {
     fn table_elem(&self, table: i32, i: u64) -> R<PointerValue<'ctx>> {
         let t = self.rt_word(table)?;
         self.word_ptr(t, self.i64t.const_int(i, false))
+    }
+
+    /// A new loop identifier asking for full unrolling: LLVM wants a loop's
+    /// `!llvm.loop` node to be distinct and to name itself first, which
+    /// inkwell cannot build, so this goes through LLVM's C API (a temporary
+    /// node replaced by the node that holds it).
+    fn unroll_full(&self) -> inkwell::values::MetadataValue<'ctx> {
+        use inkwell::context::AsContextRef;
+        use llvm_sys::core::{LLVMMDNodeInContext2, LLVMMDStringInContext2, LLVMMetadataAsValue};
+        use llvm_sys::debuginfo::{LLVMMetadataReplaceAllUsesWith, LLVMTemporaryMDNode};
+        let name = "llvm.loop.unroll.full";
+        // SAFETY: every reference passed is a live node of this context;
+        // the temporary node is consumed by the replacement.
+        unsafe {
+            let c = self.ctx.as_ctx_ref();
+            let s = LLVMMDStringInContext2(c, name.as_ptr().cast(), name.len());
+            let mut ops = [s];
+            let hint = LLVMMDNodeInContext2(c, ops.as_mut_ptr(), 1);
+            let tmp = LLVMTemporaryMDNode(c, std::ptr::null_mut(), 0);
+            let mut ops = [tmp, hint];
+            let id = LLVMMDNodeInContext2(c, ops.as_mut_ptr(), 2);
+            LLVMMetadataReplaceAllUsesWith(tmp, id);
+            inkwell::values::MetadataValue::new(LLVMMetadataAsValue(c, id))
+        }
     }
 
     /// Marks the conditional branch `br` as almost never taken to its
@@ -537,6 +577,9 @@ impl<'a, 'ctx> Translator<'a, 'ctx> {
         if f.track_caller {
             self.caller_site = params.last().map(|p| p.into_int_value());
         }
+        if let Some(p) = promote::find(f, &self.decls.types) {
+            self.promote(p)?;
+        }
         // The Cranelift tier's rule: functions that call, and can reach the
         // runtime (`gos_clif::analysis::reaches_runtime`).
         let entry_poll = self.decls.reaches[self.fi as usize]
@@ -703,6 +746,14 @@ impl<'a, 'ctx> Translator<'a, 'ctx> {
     /// The address of element `ix` of the fixed array `o` (bounds-checked
     /// against the length its header's type gives).
     fn array_elem(&self, o: IntValue<'ctx>, ix: IntValue<'ctx>) -> R<PointerValue<'ctx>> {
+        let len = self.array_len(o)?;
+        self.check_index(ix, len)?;
+        let at = self.b.build_int_add(ix, self.k(gos_runtime::HEADER_WORDS as i64), "").map_err(be)?;
+        self.word_ptr(o, at)
+    }
+
+    /// The length of fixed array `o`, from its type.
+    fn array_len(&self, o: IntValue<'ctx>) -> R<IntValue<'ctx>> {
         // The header never changes while the object lives (mark bits are in
         // side bitmaps, `gos_runtime::heap`), so the length check can leave
         // loops and merge with others.
@@ -710,10 +761,7 @@ impl<'a, 'ctx> Translator<'a, 'ctx> {
         let ty = self.b.build_and(header, self.k(0xffff_ffff), "").map_err(be)?;
         let lens = self.rt_word(rt_tables::ARRAY_LEN)?;
         let len_p = self.word_ptr(lens, ty)?;
-        let len = self.load_invariant(len_p)?;
-        self.check_index(ix, len)?;
-        let at = self.b.build_int_add(ix, self.k(gos_runtime::HEADER_WORDS as i64), "").map_err(be)?;
-        self.word_ptr(o, at)
+        self.load_invariant(len_p)
     }
 
     /// The address of element `ix` of vector `o`'s buffer.
@@ -725,6 +773,97 @@ impl<'a, 'ctx> Translator<'a, 'ctx> {
         self.word_ptr(buf, at)
     }
 
+    /// Sets up promotion `p` in the entry block: the locals, and each
+    /// element's used fields read into them (see `crate::promote`).
+    fn promote(&mut self, p: Promotion) -> R<()> {
+        let base = self.func.get_params().get(p.base as usize).ok_or("promoted register is not a parameter")?.into_int_value();
+        let mut fields = Vec::new();
+        for fd in &p.fields {
+            let t = if fd.f64 { self.f64t.array_type(p.len as u32) } else { self.i64t.array_type(p.len as u32) };
+            fields.push(self.b.build_alloca(t, "promoted").map_err(be)?);
+        }
+        let mut index = HashMap::new();
+        for (pc, &t) in p.tracks.iter().enumerate() {
+            let dst = match self.f.code[pc] {
+                Instr::ArrGet { dst, .. } | Instr::Move { dst, .. } if t => dst.0,
+                _ => continue,
+            };
+            if let std::collections::hash_map::Entry::Vacant(e) = index.entry(dst) {
+                e.insert(self.b.build_alloca(self.i64t, "element").map_err(be)?);
+            }
+        }
+        // The static type says the array has `len` elements; checking it
+        // once here (it cannot fail in a program the checker accepted) lets
+        // LLVM fold every bounds check of the body into this one.
+        let len = self.array_len(base)?;
+        let last = self.k(p.len as i64 - 1);
+        let wrong = self.b.build_int_compare(IntPredicate::NE, len, self.k(p.len as i64), "").map_err(be)?;
+        let fail = self.new_block();
+        let ok = self.new_block();
+        let br = self.b.build_conditional_branch(wrong, fail, ok).map_err(be)?;
+        self.unlikely(br)?;
+        self.b.position_at_end(fail);
+        self.call_rt_noreturn(RtFn::IndexOutOfRange, &[last, len, self.site()])?;
+        self.b.position_at_end(ok);
+        for k in 0..p.len {
+            let elem = self.promoted_element(base, k)?;
+            for (j, fd) in p.fields.iter().enumerate() {
+                let src = self.word_ptr(elem, self.i64t.const_int(field_word(fd.idx as usize), false))?;
+                let v = self.load_tagged(src, Word::Field(fd.idx as u64))?;
+                let v = if fd.f64 { self.b.build_bit_cast(v, self.f64t, "").map_err(be)? } else { v };
+                let dst = self.promoted_field(fields[j], self.k(k as i64))?;
+                self.b.build_store(dst, v).map_err(be)?;
+            }
+        }
+        self.promo = Some(Promoted { p, base, fields, index });
+        Ok(())
+    }
+
+    /// The element object `k` of the promoted array `base` (bounds-checked:
+    /// the length comes from the array's type, which the header confirms).
+    fn promoted_element(&self, base: IntValue<'ctx>, k: u64) -> R<IntValue<'ctx>> {
+        // In bounds: `promote` checked the length.
+        let slot = self.word_ptr(base, self.k(k as i64 + gos_runtime::HEADER_WORDS as i64))?;
+        Ok(self.load_tagged(slot, Word::Array)?.into_int_value())
+    }
+
+    /// The address of element `k`'s copy of a promoted field.
+    fn promoted_field(&self, local: PointerValue<'ctx>, k: IntValue<'ctx>) -> R<PointerValue<'ctx>> {
+        // SAFETY (of the builder call): `local` is `[len x T]` and `k` was
+        // bounds-checked against `len` when the element was indexed.
+        unsafe { self.b.build_in_bounds_gep(local, &[self.i64t.const_zero(), k], "") }.map_err(be)
+    }
+
+    /// Writes the written promoted fields back into the elements, before a
+    /// return.
+    fn promoted_write_back(&self) -> R<()> {
+        let Some(pr) = &self.promo else { return Ok(()) };
+        for k in 0..pr.p.len {
+            let elem = self.promoted_element(pr.base, k)?;
+            for (j, fd) in pr.p.fields.iter().enumerate() {
+                if !fd.written {
+                    continue;
+                }
+                let src = self.promoted_field(pr.fields[j], self.k(k as i64))?;
+                let v = self.b.build_load(src, "").map_err(be)?;
+                let v = if fd.f64 { self.b.build_bit_cast(v, self.i64t, "").map_err(be)? } else { v };
+                let dst = self.word_ptr(elem, self.i64t.const_int(field_word(fd.idx as usize), false))?;
+                self.store_tagged(dst, v, Word::Field(fd.idx as u64))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The promoted local of field `idx` of the element whose pointer
+    /// register `obj` holds.
+    fn promoted_access(&self, obj: u16, idx: u16) -> R<Option<(PointerValue<'ctx>, bool)>> {
+        let Some(pr) = &self.promo else { return Ok(None) };
+        let j = pr.p.slot(idx).ok_or("promoted field not recorded")?;
+        let ip = *pr.index.get(&obj).ok_or("element register without an index")?;
+        let k = self.b.build_load(ip, "").map_err(be)?.into_int_value();
+        Ok(Some((self.promoted_field(pr.fields[j], k)?, pr.p.fields[j].f64)))
+    }
+
     fn instr(&mut self, ins: Instr) -> R<()> {
         use Instr as I;
         let b = &self.b;
@@ -732,7 +871,14 @@ impl<'a, 'ctx> Translator<'a, 'ctx> {
             I::Nop {} => {}
             I::Move { dst, src } => {
                 let v = self.b.build_load(self.regs[src.0 as usize], "").map_err(be)?;
-                self.w(dst.0, v)?
+                self.w(dst.0, v)?;
+                // An element pointer's copy is the same element.
+                if let Some(pr) = self.promo.as_ref().filter(|pr| pr.p.tracks[self.pc]) {
+                    let from = *pr.index.get(&src.0).ok_or("element register without an index")?;
+                    let to = *pr.index.get(&dst.0).ok_or("element register without an index")?;
+                    let k = self.b.build_load(from, "").map_err(be)?;
+                    self.b.build_store(to, k).map_err(be)?;
+                }
             }
             I::LoadImm { dst, imm } => self.wi(dst.0, self.k(imm.0 as i64))?,
             I::LoadK { dst, k } => self.wi(dst.0, self.i64t.const_int(self.f.consts[k.0 as usize], false))?,
@@ -966,7 +1112,17 @@ impl<'a, 'ctx> Translator<'a, 'ctx> {
                 self.wi(i.0, n)?;
                 let e = self.r(end.0)?;
                 let c = self.b.build_int_compare(IntPredicate::SLT, n, e, "").map_err(be)?;
-                self.branch_if(c, t.0 as u32)?
+                self.branch_if(c, t.0 as u32)?;
+                if self.promo.is_some() {
+                    // A promotion pays only once the loops over the array are
+                    // unrolled (its locals are indexed by constants then, and
+                    // become registers): ask LLVM to unroll them fully, which
+                    // it does when the trip count is a known constant (and
+                    // ignores otherwise). The array is small (`promote`'s
+                    // MAX_WORDS), so the code stays small.
+                    let br = self.b.get_insert_block().and_then(|blk| blk.get_terminator()).ok_or("loop without a branch")?;
+                    br.set_metadata(self.unroll_full(), self.ctx.get_kind_id("llvm.loop")).map_err(|e| e.to_string())?;
+                }
             }
 
             I::Call { base, f } => {
@@ -1017,6 +1173,7 @@ impl<'a, 'ctx> Translator<'a, 'ctx> {
                 self.w(base.0, v)?
             }
             I::Ret { src } => {
+                self.promoted_write_back()?;
                 let mut v = self.r(src.0)?;
                 if let Some(acc) = self.acc {
                     let a = self.b.build_load(acc, "").map_err(be)?.into_int_value();
@@ -1030,6 +1187,16 @@ impl<'a, 'ctx> Translator<'a, 'ctx> {
             }
             I::Unreachable {} => self.call_rt_noreturn(RtFn::Unreachable, &[self.site()])?,
 
+            I::GetField { dst, obj, idx } if self.promo.is_some() => {
+                let (p, _) = self.promoted_access(obj.0, idx.0)?.ok_or("no promotion")?;
+                let v = self.b.build_load(p, "").map_err(be)?;
+                self.w(dst.0, v)?
+            }
+            I::SetField { obj, idx, src } if self.promo.is_some() => {
+                let (p, f64) = self.promoted_access(obj.0, idx.0)?.ok_or("no promotion")?;
+                let v: BasicValueEnum = if f64 { self.fv(src.0)?.into() } else { self.r(src.0)?.into() };
+                self.b.build_store(p, v).map_err(be)?;
+            }
             I::GetField { dst, obj, idx } => {
                 let o = self.r(obj.0)?;
                 let p = self.word_ptr(o, self.i64t.const_int(field_word(idx.0 as usize), false))?;
@@ -1045,7 +1212,11 @@ impl<'a, 'ctx> Translator<'a, 'ctx> {
                 let (o, ix) = (self.r(arr.0)?, self.r(i.0)?);
                 let p = self.array_elem(o, ix)?;
                 let v = self.load_tagged(p, Word::Array)?;
-                self.w(dst.0, v)?
+                self.w(dst.0, v)?;
+                if let Some(pr) = self.promo.as_ref().filter(|pr| pr.p.tracks[self.pc]) {
+                    let at = *pr.index.get(&dst.0).ok_or("element register without an index")?;
+                    self.b.build_store(at, ix).map_err(be)?;
+                }
             }
             I::ArrSet { arr, i, src } => {
                 let (o, ix) = (self.r(arr.0)?, self.r(i.0)?);

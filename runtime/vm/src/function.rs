@@ -141,6 +141,14 @@ pub struct Function {
     pub track_caller: bool,
     /// Where the function is declared.
     pub loc: Loc,
+    /// The static types of the source parameters, which are the last
+    /// `param_types.len()` of the `params` argument registers (a closure
+    /// body's hidden closure object comes first and has none). Nothing
+    /// checks values against them at run time: they are for compilers that
+    /// specialise on a parameter's type (`gos-llvm`'s promotion of a fixed
+    /// array of structs to registers). Empty when unknown.
+    #[serde(default)]
+    pub param_types: Vec<TypeId>,
 }
 
 impl Function {

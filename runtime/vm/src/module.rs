@@ -161,6 +161,12 @@ impl Module {
         if f.params as usize > frame {
             return Err(format!("{} parameters exceed the frame size {frame}", f.params));
         }
+        if f.param_types.len() > f.params as usize {
+            return Err(format!("{} parameter types for {} parameters", f.param_types.len(), f.params));
+        }
+        if let Some(t) = f.param_types.iter().find(|t| t.index() >= self.type_count) {
+            return Err(format!("parameter type id {t} out of range"));
+        }
         if f.aux.len() > u16::MAX as usize + 1 {
             return Err("too many auxiliary entries".into());
         }

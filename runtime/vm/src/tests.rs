@@ -18,6 +18,7 @@ fn func(name: &'static str, params: u32, frame_size: u32, code: Vec<Instr>) -> F
         lines: vec![(0, Loc { line: 3, col: 4 })],
         track_caller: false,
         loc: Loc { line: 1, col: 1 },
+        param_types: vec![],
     }
 }
 

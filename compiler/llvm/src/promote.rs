@@ -1,0 +1,424 @@
+//! Promotion of a fixed array of structs to registers: the analysis that
+//! decides when a function may keep the fields of `bodies[i]` in local
+//! slots, which LLVM turns into registers once it has unrolled the loops.
+//!
+//! Why: a fixed array of structs is an object whose slots point at one
+//! object per element. Nothing LLVM can see says that two slots hold two
+//! different objects, so a store to `bodies[i].vx` may change
+//! `bodies[j].vx` as far as LLVM knows, and every field is reloaded after
+//! every store (n-body spent its time in store-to-load forwarding). The
+//! language does say it: aggregates are values, the checker copies them
+//! wherever Rust would, and no two places share an aggregate object
+//! (`gos_ir`'s value model). So a function whose every field access goes
+//! through the elements of one such array may read the elements' fields
+//! into locals at entry, work on the locals, and write the fields it
+//! changed back when it returns, as Rust's code does with a local array.
+//!
+//! The promotion is sound when nothing but the function itself can see the
+//! fields while it runs, and nothing in it reaches them another way:
+//! * the array is a parameter whose static type is `[S; N]` or a reference
+//!   to one, `S` a struct or tuple of scalar fields (no pointer is cached:
+//!   the collector needs no help), and `N` times the number of fields it
+//!   uses is small;
+//! * every `GetField`/`SetField` of the function addresses an element of
+//!   that array (a register the analysis proves, on every path, to hold a
+//!   pointer loaded by `ArrGet` from it), so no other pointer, which could
+//!   be a reference to one of its elements passed in separately, is used
+//!   for a field;
+//! * the array and its elements do not escape: their registers are only
+//!   moved, indexed and field-accessed; no `ArrSet` (which could replace an
+//!   element object), no call of any kind (a callee, the runtime or a
+//!   closure could read or write the fields), no `go`. Only pure runtime
+//!   helpers (f64/f32 remainder, conversions, string bytes) and inline math
+//!   stay allowed.
+//! Another goroutine that reads the array while the function runs without
+//! synchronising with it (the function cannot synchronise: it calls
+//! nothing) is in a data race, whose value the language leaves unspecified,
+//! as Go does. A panic ends the program (there is no `recover`, and
+//! deferred calls do not run on panic), so only returns write back.
+
+use gos_abi::{FloatTy, TypeKind};
+use gos_clif::analysis::{branch_target, calls_out, is_inline_math};
+use gos_vm::bytecode::{Function, Instr};
+use gos_vm::operand::Operand;
+
+/// The most words a promotion keeps in locals (elements times used
+/// fields): beyond it, LLVM would spill them anyway.
+const MAX_WORDS: u64 = 256;
+
+/// One field the function uses.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Field {
+    /// The field's index in the struct.
+    pub idx: u16,
+    /// Whether the field is an f64 (kept as `double`).
+    pub f64: bool,
+    /// Whether the function writes it (and so writes it back).
+    pub written: bool,
+}
+
+/// A promotion the analysis found.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Promotion {
+    /// The parameter register holding the array.
+    pub base: u16,
+    /// The array's length.
+    pub len: u64,
+    /// The fields used, by ascending index.
+    pub fields: Vec<Field>,
+    /// For each instruction, whether it is an `ArrGet` of the array or a
+    /// `Move` of an element pointer (whose element index the translator
+    /// then tracks beside the register).
+    pub tracks: Vec<bool>,
+}
+
+impl Promotion {
+    /// What is promoted, for `gossamer build --release --verbose`: the
+    /// parameter's position and type, and how many words live in locals.
+    pub fn describe(&self, f: &Function, types: &[TypeKind]) -> String {
+        let first = f.params as usize - f.param_types.len();
+        let k = self.base as usize - first;
+        let elem = match f.param_types.get(k).and_then(|t| types.get(t.index())) {
+            Some(TypeKind::Ref(t)) => types.get(t.index()),
+            other => other,
+        };
+        let name = match elem {
+            Some(TypeKind::Array(e, _)) => match types.get(e.index()) {
+                Some(TypeKind::Struct { name, .. }) => name.clone(),
+                _ => "tuple".to_string(),
+            },
+            _ => "?".to_string(),
+        };
+        format!(
+            "parameter {} ([{name}; {}]): {} field{} of each element in registers, {} written back",
+            k + 1,
+            self.len,
+            self.fields.len(),
+            if self.fields.len() == 1 { "" } else { "s" },
+            self.fields.iter().filter(|f| f.written).count()
+        )
+    }
+
+    /// The position of field `idx` in [`Promotion::fields`].
+    pub fn slot(&self, idx: u16) -> Option<usize> {
+        self.fields.iter().position(|f| f.idx == idx)
+    }
+}
+
+/// What a register holds at a point of the function.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Val {
+    /// Anything else (or different things on different paths).
+    Other,
+    /// The array.
+    Base,
+    /// A pointer to one of the array's elements.
+    Elem,
+}
+
+/// The element type's fields when `ty` (a parameter's type) is a fixed
+/// array of structs or tuples of scalars, or a reference to one:
+/// `(length, field types)`.
+fn array_of_scalar_structs(types: &[TypeKind], ty: gos_abi::TypeId) -> Option<(u64, Vec<gos_abi::TypeId>)> {
+    let mut t = types.get(ty.index())?;
+    if let TypeKind::Ref(inner) = t {
+        t = types.get(inner.index())?;
+    }
+    let TypeKind::Array(elem, len) = t else { return None };
+    let fields: Vec<gos_abi::TypeId> = match types.get(elem.index())? {
+        TypeKind::Struct { fields, .. } => fields.iter().map(|(_, t)| *t).collect(),
+        TypeKind::Tuple(ts) => ts.clone(),
+        _ => return None,
+    };
+    let scalar = |t: &gos_abi::TypeId| {
+        matches!(types.get(t.index()), Some(TypeKind::Unit | TypeKind::Bool | TypeKind::Char | TypeKind::Int(_) | TypeKind::Float(_)))
+    };
+    (*len > 0 && !fields.is_empty() && fields.iter().all(scalar)).then_some((*len, fields))
+}
+
+/// The registers instruction `ins` reads (for an operation, the first of its
+/// argument registers: only one-argument inline math gets this far).
+fn reads(ins: &Instr) -> Vec<u16> {
+    let mut out = Vec::new();
+    match *ins {
+        // An inline math operation reads its one argument register.
+        Instr::Op { args, .. } => out.push(args.0),
+        Instr::ForLoop { i, end, .. } => {
+            out.push(i.0);
+            out.push(end.0);
+        }
+        _ => ins.for_each_operand(&mut |name, op| {
+            if let Operand::Reg(r) = op {
+                if name != "dst" {
+                    out.push(r);
+                }
+            }
+        }),
+    }
+    out
+}
+
+/// The register instruction `ins` writes, if any.
+fn writes(ins: &Instr) -> Option<u16> {
+    match *ins {
+        Instr::ForLoop { i, .. } => Some(i.0),
+        _ => {
+            let mut w = None;
+            ins.for_each_operand(&mut |name, op| {
+                if let Operand::Reg(r) = op {
+                    if name == "dst" {
+                        w = Some(r);
+                    }
+                }
+            });
+            w
+        }
+    }
+}
+
+/// Whether `ins` may appear in a promoted function at all (see the module
+/// docs): no calls, no `go`, no `ArrSet`, and only pure runtime helpers.
+fn allowed(f: &Function, ins: &Instr, types: &[TypeKind]) -> bool {
+    match ins {
+        Instr::ArrSet { .. } => false,
+        Instr::Op { aux, .. } => f.aux.get(aux.0 as usize).is_some_and(|a| is_inline_math(a, types)),
+        Instr::RemF64 { .. } | Instr::RemF32 { .. } | Instr::Convert { .. } | Instr::StrByte { .. } => true,
+        other => !calls_out(other),
+    }
+}
+
+/// The promotion of function `f`, if one of its parameters qualifies (see
+/// the module docs). `types` is the program's type table.
+pub fn find(f: &Function, types: &[TypeKind]) -> Option<Promotion> {
+    if !f.code.iter().all(|i| allowed(f, i, types)) {
+        return None;
+    }
+    let first = f.params as usize - f.param_types.len();
+    for (k, &ty) in f.param_types.iter().enumerate() {
+        let Some((len, field_types)) = array_of_scalar_structs(types, ty) else { continue };
+        if let Some(p) = analyse(f, (first + k) as u16, len, &field_types, types) {
+            return Some(p);
+        }
+    }
+    None
+}
+
+/// The dataflow proof for one candidate parameter `base`: what each
+/// register holds at each instruction, then the checks of the module docs.
+fn analyse(f: &Function, base: u16, len: u64, field_types: &[gos_abi::TypeId], types: &[TypeKind]) -> Option<Promotion> {
+    let n = f.code.len();
+    let frame = f.frame_size as usize;
+    // The state before each instruction, `None` until a path reaches it.
+    let mut before: Vec<Option<Vec<Val>>> = vec![None; n];
+    let mut start = vec![Val::Other; frame];
+    start[base as usize] = Val::Base;
+    before[0] = Some(start);
+    let mut work = vec![0usize];
+    // The registers are few and the lattice has height two: this ends.
+    while let Some(pc) = work.pop() {
+        let mut st = before[pc].clone()?;
+        let ins = &f.code[pc];
+        if let Some(d) = writes(ins) {
+            let v = match *ins {
+                Instr::Move { src, .. } => st[src.0 as usize],
+                Instr::ArrGet { arr, .. } if st[arr.0 as usize] == Val::Base => Val::Elem,
+                _ => Val::Other,
+            };
+            st[d as usize] = v;
+        }
+        let (_, target) = branch_target(ins);
+        let mut succ = Vec::new();
+        if let Some(t) = target {
+            succ.push(t as usize);
+        }
+        let falls = !matches!(ins, Instr::Jump { .. } | Instr::Ret { .. } | Instr::Unreachable {});
+        if falls && pc + 1 < n {
+            succ.push(pc + 1);
+        }
+        for s in succ {
+            let changed = match &mut before[s] {
+                slot @ None => {
+                    *slot = Some(st.clone());
+                    true
+                }
+                Some(old) => {
+                    let mut changed = false;
+                    for (o, &v) in old.iter_mut().zip(&st) {
+                        if *o != v && *o != Val::Other {
+                            *o = Val::Other;
+                            changed = true;
+                        }
+                    }
+                    changed
+                }
+            };
+            if changed && !work.contains(&s) {
+                work.push(s);
+            }
+        }
+    }
+    // The checks, at every reachable instruction.
+    let mut used: Vec<Option<bool>> = vec![None; field_types.len()];
+    let mut tracks = vec![false; n];
+    for (pc, ins) in f.code.iter().enumerate() {
+        let Some(st) = &before[pc] else { continue };
+        let at = |r: u16| st.get(r as usize).copied().unwrap_or(Val::Other);
+        match *ins {
+            Instr::Move { src, .. } => tracks[pc] = at(src.0) == Val::Elem,
+            Instr::ArrGet { arr, i, .. } => {
+                match at(arr.0) {
+                    Val::Base => tracks[pc] = true,
+                    Val::Elem => return None,
+                    Val::Other => {}
+                }
+                if at(i.0) != Val::Other {
+                    return None;
+                }
+            }
+            Instr::GetField { obj, idx, .. } | Instr::SetField { obj, idx, .. } => {
+                if at(obj.0) != Val::Elem {
+                    return None;
+                }
+                let u = used.get_mut(idx.0 as usize)?;
+                let written = matches!(ins, Instr::SetField { .. });
+                *u = Some(u.unwrap_or(false) || written);
+                if let Instr::SetField { src, .. } = *ins {
+                    if at(src.0) != Val::Other {
+                        return None;
+                    }
+                }
+            }
+            _ => {
+                if reads(ins).into_iter().any(|r| at(r) != Val::Other) {
+                    return None;
+                }
+            }
+        }
+    }
+    let fields: Vec<Field> = used
+        .iter()
+        .enumerate()
+        .filter_map(|(i, u)| {
+            u.map(|written| Field {
+                idx: i as u16,
+                f64: matches!(types.get(field_types[i].index()), Some(TypeKind::Float(FloatTy::F64))),
+                written,
+            })
+        })
+        .collect();
+    if fields.is_empty() || !fields.iter().any(|f| f.written) || len * fields.len() as u64 > MAX_WORDS {
+        return None;
+    }
+    Some(Promotion { base, len, fields, tracks })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use gos_abi::TypeId;
+    use gos_vm::bytecode::{Loc, Reg, ShortTarget, Small};
+
+    /// Types: 0 f64, 1 Body {x, v: f64}, 2 [Body; 3], 3 &mut [Body; 3],
+    /// 4 i64, 5 [i64; 3].
+    fn types() -> Vec<TypeKind> {
+        vec![
+            TypeKind::Float(FloatTy::F64),
+            TypeKind::Struct { name: "Body".into(), fields: vec![("x".into(), TypeId(0)), ("v".into(), TypeId(0))], tuple_like: false },
+            TypeKind::Array(TypeId(1), 3),
+            TypeKind::Ref(TypeId(2)),
+            TypeKind::Int(gos_abi::IntTy::I64),
+            TypeKind::Array(TypeId(4), 3),
+        ]
+    }
+
+    fn func(param_types: Vec<TypeId>, code: Vec<Instr>) -> Function {
+        Function {
+            name: "t",
+            params: param_types.len() as u32,
+            frame_size: 8,
+            code,
+            consts: vec![],
+            aux: vec![],
+            lines: vec![],
+            track_caller: false,
+            loc: Loc { line: 1, col: 1 },
+            param_types,
+        }
+    }
+
+    /// `for i in 0..3 { b[i].x += b[i].v }` over registers: r0 the array,
+    /// r1 i, r2 the end, r3..r6 temporaries.
+    fn kernel() -> Vec<Instr> {
+        use Instr as I;
+        vec![
+            I::LoadImm { dst: Reg(1), imm: gos_vm::operand::Imm32(0) },
+            I::LoadImm { dst: Reg(2), imm: gos_vm::operand::Imm32(3) },
+            I::Move { dst: Reg(3), src: Reg(0) },
+            I::ArrGet { dst: Reg(4), arr: Reg(3), i: Reg(1) },
+            I::GetField { dst: Reg(5), obj: Reg(4), idx: Small(0) },
+            I::GetField { dst: Reg(6), obj: Reg(4), idx: Small(1) },
+            I::AddF64 { dst: Reg(5), a: Reg(5), b: Reg(6) },
+            I::SetField { obj: Reg(4), idx: Small(0), src: Reg(5) },
+            I::ForLoop { i: Reg(1), end: Reg(2), t: ShortTarget(2) },
+            I::Ret { src: Reg(7) },
+        ]
+    }
+
+    #[test]
+    fn promotes_an_array_of_structs_parameter() {
+        let p = find(&func(vec![TypeId(3)], kernel()), &types()).expect("promoted");
+        assert_eq!(p.base, 0);
+        assert_eq!(p.len, 3);
+        assert_eq!(p.fields, vec![Field { idx: 0, f64: true, written: true }, Field { idx: 1, f64: true, written: false }]);
+        assert!(p.tracks[3] && !p.tracks[2] && !p.tracks[4]);
+    }
+
+    #[test]
+    fn needs_a_known_array_of_structs_type() {
+        assert_eq!(find(&func(vec![], kernel()), &types()), None);
+        assert_eq!(find(&func(vec![TypeId(5)], kernel()), &types()), None);
+    }
+
+    #[test]
+    fn refuses_calls_escapes_and_other_field_accesses() {
+        use Instr as I;
+        // A call anywhere.
+        let mut code = kernel();
+        code.insert(7, I::Call { base: Reg(6), f: gos_vm::operand::FuncIdx(0) });
+        assert_eq!(find(&func(vec![TypeId(3)], code), &types()), None);
+        // An element stored into another element's field (an escape).
+        let mut code = kernel();
+        code[7] = I::SetField { obj: Reg(4), idx: Small(0), src: Reg(4) };
+        assert_eq!(find(&func(vec![TypeId(3)], code), &types()), None);
+        // A field of something that is not an element (it could be an
+        // element reached through another reference).
+        let mut code = kernel();
+        code[5] = I::GetField { dst: Reg(6), obj: Reg(7), idx: Small(1) };
+        assert_eq!(find(&func(vec![TypeId(3), TypeId(3)], code), &types()), None);
+        // An element slot overwritten.
+        let mut code = kernel();
+        code[7] = I::ArrSet { arr: Reg(3), i: Reg(1), src: Reg(5) };
+        assert_eq!(find(&func(vec![TypeId(3)], code), &types()), None);
+        // The array returned.
+        let mut code = kernel();
+        code[9] = I::Ret { src: Reg(0) };
+        assert_eq!(find(&func(vec![TypeId(3)], code), &types()), None);
+    }
+
+    #[test]
+    fn a_register_that_is_an_element_on_one_path_only_is_not_one() {
+        use Instr as I;
+        // r4 is an element pointer if the branch at 3 is not taken, and
+        // r0's copy r3 otherwise... then a field of r4 is read.
+        let code = vec![
+            I::LoadImm { dst: Reg(1), imm: gos_vm::operand::Imm32(0) },
+            I::Move { dst: Reg(4), src: Reg(7) },
+            I::BrEqImm { a: Reg(1), imm: gos_vm::operand::Imm16(1), t: ShortTarget(4) },
+            I::ArrGet { dst: Reg(4), arr: Reg(0), i: Reg(1) },
+            I::GetField { dst: Reg(5), obj: Reg(4), idx: Small(0) },
+            I::SetField { obj: Reg(4), idx: Small(0), src: Reg(5) },
+            I::Ret { src: Reg(5) },
+        ];
+        assert_eq!(find(&func(vec![TypeId(3)], code), &types()), None);
+    }
+}
