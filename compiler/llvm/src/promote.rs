@@ -46,6 +46,11 @@ use gos_vm::operand::Operand;
 /// fields): beyond it, LLVM would spill them anyway.
 const MAX_WORDS: u64 = 256;
 
+/// Promoted functions of at most this many bytecode instructions are
+/// always inlined into their callers (see the translator: the point is
+/// that a caller's loop then keeps the fields in registers across calls).
+pub const INLINE_INSTRS: usize = 400;
+
 /// One field the function uses.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Field {
@@ -64,6 +69,8 @@ pub struct Promotion {
     pub base: u16,
     /// The array's length.
     pub len: u64,
+    /// The element type (a struct or tuple).
+    pub elem: gos_abi::TypeId,
     /// The fields used, by ascending index.
     pub fields: Vec<Field>,
     /// For each instruction, whether it is an `ArrGet` of the array or a
@@ -119,7 +126,7 @@ enum Val {
 /// The element type's fields when `ty` (a parameter's type) is a fixed
 /// array of structs or tuples of scalars, or a reference to one:
 /// `(length, field types)`.
-fn array_of_scalar_structs(types: &[TypeKind], ty: gos_abi::TypeId) -> Option<(u64, Vec<gos_abi::TypeId>)> {
+fn array_of_scalar_structs(types: &[TypeKind], ty: gos_abi::TypeId) -> Option<(u64, gos_abi::TypeId, Vec<gos_abi::TypeId>)> {
     let mut t = types.get(ty.index())?;
     if let TypeKind::Ref(inner) = t {
         t = types.get(inner.index())?;
@@ -133,7 +140,7 @@ fn array_of_scalar_structs(types: &[TypeKind], ty: gos_abi::TypeId) -> Option<(u
     let scalar = |t: &gos_abi::TypeId| {
         matches!(types.get(t.index()), Some(TypeKind::Unit | TypeKind::Bool | TypeKind::Char | TypeKind::Int(_) | TypeKind::Float(_)))
     };
-    (*len > 0 && !fields.is_empty() && fields.iter().all(scalar)).then_some((*len, fields))
+    (*len > 0 && !fields.is_empty() && fields.iter().all(scalar)).then_some((*len, *elem, fields))
 }
 
 /// The registers instruction `ins` reads (for an operation, the first of its
@@ -195,36 +202,36 @@ pub fn find(f: &Function, types: &[TypeKind]) -> Option<Promotion> {
     }
     let first = f.params as usize - f.param_types.len();
     for (k, &ty) in f.param_types.iter().enumerate() {
-        let Some((len, field_types)) = array_of_scalar_structs(types, ty) else { continue };
+        let Some((len, elem, field_types)) = array_of_scalar_structs(types, ty) else { continue };
         if let Some(p) = analyse(f, (first + k) as u16, len, &field_types, types) {
-            return Some(p);
+            return Some(Promotion { elem, ..p });
         }
     }
     None
 }
 
-/// The dataflow proof for one candidate parameter `base`: what each
-/// register holds at each instruction, then the checks of the module docs.
-fn analyse(f: &Function, base: u16, len: u64, field_types: &[gos_abi::TypeId], types: &[TypeKind]) -> Option<Promotion> {
+/// What each register holds before each instruction of `f` (`None` where
+/// no path reaches), by a forward dataflow over the lattice {`other`, any
+/// other value}: `start` at entry, `transfer` giving the value an
+/// instruction writes (`other` when it says `None`), and a register that
+/// holds different values on different paths holds `other`. The lattice has
+/// height two and the frame is finite: the iteration ends.
+fn states<V: Copy + Eq>(f: &Function, start: Vec<V>, other: V, transfer: impl Fn(&[V], &Instr) -> Option<V>) -> Vec<Option<Vec<V>>> {
     let n = f.code.len();
-    let frame = f.frame_size as usize;
-    // The state before each instruction, `None` until a path reaches it.
-    let mut before: Vec<Option<Vec<Val>>> = vec![None; n];
-    let mut start = vec![Val::Other; frame];
-    start[base as usize] = Val::Base;
+    let mut before: Vec<Option<Vec<V>>> = vec![None; n];
+    if n == 0 {
+        return before;
+    }
     before[0] = Some(start);
     let mut work = vec![0usize];
-    // The registers are few and the lattice has height two: this ends.
     while let Some(pc) = work.pop() {
-        let mut st = before[pc].clone()?;
+        let Some(mut st) = before[pc].clone() else { continue };
         let ins = &f.code[pc];
         if let Some(d) = writes(ins) {
-            let v = match *ins {
-                Instr::Move { src, .. } => st[src.0 as usize],
-                Instr::ArrGet { arr, .. } if st[arr.0 as usize] == Val::Base => Val::Elem,
-                _ => Val::Other,
-            };
-            st[d as usize] = v;
+            let v = transfer(&st, ins).unwrap_or(other);
+            if let Some(slot) = st.get_mut(d as usize) {
+                *slot = v;
+            }
         }
         let (_, target) = branch_target(ins);
         let mut succ = Vec::new();
@@ -235,7 +242,7 @@ fn analyse(f: &Function, base: u16, len: u64, field_types: &[gos_abi::TypeId], t
         if falls && pc + 1 < n {
             succ.push(pc + 1);
         }
-        for s in succ {
+        for s in succ.into_iter().filter(|&s| s < n) {
             let changed = match &mut before[s] {
                 slot @ None => {
                     *slot = Some(st.clone());
@@ -244,8 +251,8 @@ fn analyse(f: &Function, base: u16, len: u64, field_types: &[gos_abi::TypeId], t
                 Some(old) => {
                     let mut changed = false;
                     for (o, &v) in old.iter_mut().zip(&st) {
-                        if *o != v && *o != Val::Other {
-                            *o = Val::Other;
+                        if *o != v && *o != other {
+                            *o = other;
                             changed = true;
                         }
                     }
@@ -257,6 +264,52 @@ fn analyse(f: &Function, base: u16, len: u64, field_types: &[gos_abi::TypeId], t
             }
         }
     }
+    before
+}
+
+/// For each instruction of `f`: whether it is a `GetField`/`SetField` of
+/// word 0 of a cell (a variable that closures capture or `&mut` refers to,
+/// made by the `CellNew` operation in this function, on every path). The
+/// translator gives those words a type-based alias tag of their own (a
+/// child of field 0's), so that a store to field 0 of a struct no longer
+/// forces a reload of the cell that holds a variable.
+pub fn cell_accesses(f: &Function) -> Vec<bool> {
+    let makes_cell = |ins: &Instr| match ins {
+        Instr::Op { aux, .. } => {
+            matches!(f.aux.get(aux.0 as usize), Some(gos_vm::bytecode::Aux::Intrinsic { op: gos_abi::Intrinsic::CellNew, .. }))
+        }
+        _ => false,
+    };
+    let mut out = vec![false; f.code.len()];
+    if !f.code.iter().any(makes_cell) {
+        return out;
+    }
+    let frame = f.frame_size as usize;
+    let st = states(f, vec![false; frame], false, |st, ins| match *ins {
+        Instr::Move { src, .. } => st.get(src.0 as usize).copied(),
+        _ => Some(makes_cell(ins)),
+    });
+    for (pc, ins) in f.code.iter().enumerate() {
+        let Some(st) = &st[pc] else { continue };
+        if let Instr::GetField { obj, idx, .. } | Instr::SetField { obj, idx, .. } = *ins {
+            out[pc] = idx.0 == 0 && st.get(obj.0 as usize).copied().unwrap_or(false);
+        }
+    }
+    out
+}
+
+/// The dataflow proof for one candidate parameter `base`: what each
+/// register holds at each instruction, then the checks of the module docs.
+fn analyse(f: &Function, base: u16, len: u64, field_types: &[gos_abi::TypeId], types: &[TypeKind]) -> Option<Promotion> {
+    let n = f.code.len();
+    let frame = f.frame_size as usize;
+    let mut start = vec![Val::Other; frame];
+    *start.get_mut(base as usize)? = Val::Base;
+    let before = states(f, start, Val::Other, |st, ins| match *ins {
+        Instr::Move { src, .. } => st.get(src.0 as usize).copied(),
+        Instr::ArrGet { arr, .. } if st.get(arr.0 as usize) == Some(&Val::Base) => Some(Val::Elem),
+        _ => None,
+    });
     // The checks, at every reachable instruction.
     let mut used: Vec<Option<bool>> = vec![None; field_types.len()];
     let mut tracks = vec![false; n];
@@ -309,7 +362,7 @@ fn analyse(f: &Function, base: u16, len: u64, field_types: &[gos_abi::TypeId], t
     if fields.is_empty() || !fields.iter().any(|f| f.written) || len * fields.len() as u64 > MAX_WORDS {
         return None;
     }
-    Some(Promotion { base, len, fields, tracks })
+    Some(Promotion { base, len, elem: gos_abi::TypeId(0), fields, tracks })
 }
 
 #[cfg(test)]
@@ -369,6 +422,7 @@ mod tests {
         let p = find(&func(vec![TypeId(3)], kernel()), &types()).expect("promoted");
         assert_eq!(p.base, 0);
         assert_eq!(p.len, 3);
+        assert_eq!(p.elem, TypeId(1));
         assert_eq!(p.fields, vec![Field { idx: 0, f64: true, written: true }, Field { idx: 1, f64: true, written: false }]);
         assert!(p.tracks[3] && !p.tracks[2] && !p.tracks[4]);
     }
@@ -403,6 +457,28 @@ mod tests {
         let mut code = kernel();
         code[9] = I::Ret { src: Reg(0) };
         assert_eq!(find(&func(vec![TypeId(3)], code), &types()), None);
+    }
+
+    #[test]
+    fn finds_the_words_of_cells_made_here() {
+        use Instr as I;
+        let mut f = func(vec![], vec![
+            I::Op { dst: Reg(1), args: Reg(0), aux: gos_vm::operand::AuxIdx(0) },
+            I::Move { dst: Reg(2), src: Reg(1) },
+            I::GetField { dst: Reg(3), obj: Reg(2), idx: Small(0) },
+            I::SetField { obj: Reg(1), idx: Small(0), src: Reg(3) },
+            I::GetField { dst: Reg(3), obj: Reg(4), idx: Small(0) },
+            I::Move { dst: Reg(2), src: Reg(4) },
+            I::GetField { dst: Reg(3), obj: Reg(2), idx: Small(0) },
+            I::Ret { src: Reg(3) },
+        ]);
+        f.aux = vec![gos_vm::bytecode::Aux::Intrinsic {
+            op: gos_abi::Intrinsic::CellNew,
+            arg_tys: vec![TypeId(0)],
+            ret: TypeId(0),
+            loc: Loc { line: 1, col: 1 },
+        }];
+        assert_eq!(cell_accesses(&f), vec![false, false, true, true, false, false, false, false]);
     }
 
     #[test]

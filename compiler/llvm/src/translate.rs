@@ -53,9 +53,19 @@ use std::collections::HashMap;
 /// touch anything whatever the tags. What this buys: a store to
 /// `bodies[i].vx` no longer forces a reload of `bodies[j].x` or of the
 /// array slot `bodies[i]`.
+///
+/// Two refinements of `Field(k)`, as children of its tag (an access tagged
+/// with a child may alias one tagged with the parent, never one tagged
+/// with a sibling): `Cell`, word 0 of a cell the function made itself
+/// (`promote::cell_accesses`), and `ElemField(t, k)`, field `k` of an
+/// element of type `t` of a promoted array, read or written back
+/// (`promote`). A cell is never a struct, so a store to a promoted
+/// element's field 0 no longer forces a reload of a variable's cell.
 #[derive(Clone, Copy)]
 enum Word {
     Field(u64),
+    Cell,
+    ElemField(gos_abi::TypeId, u64),
     Array,
     Vector,
 }
@@ -99,6 +109,9 @@ struct Promoted<'ctx> {
     base: IntValue<'ctx>,
     fields: Vec<PointerValue<'ctx>>,
     index: HashMap<u16, PointerValue<'ctx>>,
+    /// For each element: the `!alias.scope` and `!noalias` lists of the
+    /// loads and stores of its fields (see [`Translator::promote`]).
+    scopes: Vec<(inkwell::values::MetadataValue<'ctx>, inkwell::values::MetadataValue<'ctx>)>,
 }
 
 /// LLVM's calling-convention number of `preserve_allcc`.
@@ -132,6 +145,9 @@ pub struct Translator<'a, 'ctx> {
     /// for each register that holds one of its element pointers, a local
     /// with the element's index.
     promo: Option<Promoted<'ctx>>,
+    /// For each instruction: whether it accesses a cell's word
+    /// (`promote::cell_accesses`).
+    cells: Vec<bool>,
     pc: usize,
     invariant: u32,
     prof: u32,
@@ -161,6 +177,7 @@ impl<'a, 'ctx> Translator<'a, 'ctx> {
             acc: None,
             caller_site: None,
             promo: None,
+            cells: Vec::new(),
             pc: 0,
             invariant: ctx.get_kind_id("invariant.load"),
             prof: ctx.get_kind_id("prof"),
@@ -270,13 +287,18 @@ impl<'a, 'ctx> Translator<'a, 'ctx> {
 
     /// The type-based alias tag of a kind of heap word (see [`Word`]).
     fn tbaa_tag(&self, w: Word) -> inkwell::values::MetadataValue<'ctx> {
-        let name = match w {
-            Word::Field(k) => format!("field {k}"),
-            Word::Array => "array element".to_string(),
-            Word::Vector => "vector element".to_string(),
-        };
         let root = self.ctx.metadata_node(&[self.ctx.metadata_string("gossamer heap words").into()]);
-        let ty = self.ctx.metadata_node(&[self.ctx.metadata_string(&name).into(), root.into(), self.i64t.const_zero().into()]);
+        let node = |name: &str, parent: inkwell::values::MetadataValue<'ctx>| {
+            self.ctx.metadata_node(&[self.ctx.metadata_string(name).into(), parent.into(), self.i64t.const_zero().into()])
+        };
+        let field = |k: u64| node(&format!("field {k}"), root);
+        let ty = match w {
+            Word::Field(k) => field(k),
+            Word::Cell => node("cell word", field(0)),
+            Word::ElemField(t, k) => node(&format!("field {k} of {t}"), field(k)),
+            Word::Array => node("array element", root),
+            Word::Vector => node("vector element", root),
+        };
         self.ctx.metadata_node(&[ty.into(), ty.into(), self.i64t.const_zero().into()])
     }
 
@@ -325,28 +347,52 @@ impl<'a, 'ctx> Translator<'a, 'ctx> {
         self.word_ptr(t, self.i64t.const_int(i, false))
     }
 
-    /// A new loop identifier asking for full unrolling: LLVM wants a loop's
-    /// `!llvm.loop` node to be distinct and to name itself first, which
-    /// inkwell cannot build, so this goes through LLVM's C API (a temporary
-    /// node replaced by the node that holds it).
-    fn unroll_full(&self) -> inkwell::values::MetadataValue<'ctx> {
+    /// A new distinct node that names itself first, followed by `rest`
+    /// (LLVM identifies loops and alias scopes by such nodes). inkwell
+    /// cannot build one, so this goes through LLVM's C API: a temporary
+    /// node, replaced by the node that holds it.
+    fn self_named(&self, rest: &[llvm_sys::prelude::LLVMMetadataRef]) -> llvm_sys::prelude::LLVMMetadataRef {
         use inkwell::context::AsContextRef;
-        use llvm_sys::core::{LLVMMDNodeInContext2, LLVMMDStringInContext2, LLVMMetadataAsValue};
+        use llvm_sys::core::LLVMMDNodeInContext2;
         use llvm_sys::debuginfo::{LLVMMetadataReplaceAllUsesWith, LLVMTemporaryMDNode};
-        let name = "llvm.loop.unroll.full";
         // SAFETY: every reference passed is a live node of this context;
         // the temporary node is consumed by the replacement.
         unsafe {
             let c = self.ctx.as_ctx_ref();
-            let s = LLVMMDStringInContext2(c, name.as_ptr().cast(), name.len());
-            let mut ops = [s];
-            let hint = LLVMMDNodeInContext2(c, ops.as_mut_ptr(), 1);
             let tmp = LLVMTemporaryMDNode(c, std::ptr::null_mut(), 0);
-            let mut ops = [tmp, hint];
-            let id = LLVMMDNodeInContext2(c, ops.as_mut_ptr(), 2);
+            let mut ops = vec![tmp];
+            ops.extend_from_slice(rest);
+            let id = LLVMMDNodeInContext2(c, ops.as_mut_ptr(), ops.len());
             LLVMMetadataReplaceAllUsesWith(tmp, id);
-            inkwell::values::MetadataValue::new(LLVMMetadataAsValue(c, id))
+            id
         }
+    }
+
+    /// A metadata string or a node of `ops`, as the C API's references.
+    fn md_string(&self, s: &str) -> llvm_sys::prelude::LLVMMetadataRef {
+        use inkwell::context::AsContextRef;
+        // SAFETY: the string is copied into the context.
+        unsafe { llvm_sys::core::LLVMMDStringInContext2(self.ctx.as_ctx_ref(), s.as_ptr().cast(), s.len()) }
+    }
+
+    fn md_node(&self, ops: &[llvm_sys::prelude::LLVMMetadataRef]) -> llvm_sys::prelude::LLVMMetadataRef {
+        use inkwell::context::AsContextRef;
+        let mut ops = ops.to_vec();
+        // SAFETY: the operands are live nodes of this context.
+        unsafe { llvm_sys::core::LLVMMDNodeInContext2(self.ctx.as_ctx_ref(), ops.as_mut_ptr(), ops.len()) }
+    }
+
+    /// A C API metadata reference as an inkwell value, to attach.
+    fn md_value(&self, md: llvm_sys::prelude::LLVMMetadataRef) -> inkwell::values::MetadataValue<'ctx> {
+        use inkwell::context::AsContextRef;
+        // SAFETY: `md` is a live node of this context.
+        unsafe { inkwell::values::MetadataValue::new(llvm_sys::core::LLVMMetadataAsValue(self.ctx.as_ctx_ref(), md)) }
+    }
+
+    /// A new loop identifier asking for full unrolling.
+    fn unroll_full(&self) -> inkwell::values::MetadataValue<'ctx> {
+        let hint = self.md_node(&[self.md_string("llvm.loop.unroll.full")]);
+        self.md_value(self.self_named(&[hint]))
     }
 
     /// Marks the conditional branch `br` as almost never taken to its
@@ -577,6 +623,7 @@ impl<'a, 'ctx> Translator<'a, 'ctx> {
         if f.track_caller {
             self.caller_site = params.last().map(|p| p.into_int_value());
         }
+        self.cells = promote::cell_accesses(f);
         if let Some(p) = promote::find(f, &self.decls.types) {
             self.promote(p)?;
         }
@@ -805,17 +852,47 @@ impl<'a, 'ctx> Translator<'a, 'ctx> {
         self.b.position_at_end(fail);
         self.call_rt_noreturn(RtFn::IndexOutOfRange, &[last, len, self.site()])?;
         self.b.position_at_end(ok);
+        // Each element's fields are in a scope of their own, and LLVM is
+        // told that an access in one scope never touches another's words:
+        // the elements are distinct objects (no two places share an
+        // aggregate object). What it buys: where `advance` is inlined into
+        // its caller's loop, the loads at the top of the next call and the
+        // stores at the end of this one stay in registers across the loop.
+        let domain = self.self_named(&[self.md_string(&format!("gossamer elements of {}", self.f.name))]);
+        let ids: Vec<_> = (0..p.len).map(|k| self.self_named(&[domain, self.md_string(&format!("element {k}"))])).collect();
+        let scopes = (0..p.len as usize)
+            .map(|k| {
+                let others: Vec<_> = ids.iter().enumerate().filter(|&(j, _)| j != k).map(|(_, &id)| id).collect();
+                (self.md_value(self.md_node(&[ids[k]])), self.md_value(self.md_node(&others)))
+            })
+            .collect::<Vec<_>>();
+        let scope_kind = self.ctx.get_kind_id("alias.scope");
+        let noalias_kind = self.ctx.get_kind_id("noalias");
         for k in 0..p.len {
             let elem = self.promoted_element(base, k)?;
             for (j, fd) in p.fields.iter().enumerate() {
                 let src = self.word_ptr(elem, self.i64t.const_int(field_word(fd.idx as usize), false))?;
-                let v = self.load_tagged(src, Word::Field(fd.idx as u64))?;
+                let v = self.load_tagged(src, Word::ElemField(p.elem, fd.idx as u64))?;
+                let ins = v.as_instruction_value().ok_or("a field load that is not an instruction")?;
+                ins.set_metadata(scopes[k as usize].0, scope_kind).map_err(|e| e.to_string())?;
+                ins.set_metadata(scopes[k as usize].1, noalias_kind).map_err(|e| e.to_string())?;
                 let v = if fd.f64 { self.b.build_bit_cast(v, self.f64t, "").map_err(be)? } else { v };
                 let dst = self.promoted_field(fields[j], self.k(k as i64))?;
                 self.b.build_store(dst, v).map_err(be)?;
             }
         }
-        self.promo = Some(Promoted { p, base, fields, index });
+        // Inlined into a caller's loop, the copies in and out meet the
+        // previous and next call's, and LLVM keeps the fields in registers
+        // across the whole loop (the scopes above say the elements are
+        // distinct, the tags that their fields are not a cell's word):
+        // n-body's step loop then touches no memory, as Rust's does. A
+        // promoted function calls nothing (no recursion); the size bound
+        // keeps a large one from being copied into every caller.
+        if self.f.code.len() <= promote::INLINE_INSTRS {
+            let inline = self.ctx.create_enum_attribute(inkwell::attributes::Attribute::get_named_enum_kind_id("alwaysinline"), 0);
+            self.func.add_attribute(inkwell::attributes::AttributeLoc::Function, inline);
+        }
+        self.promo = Some(Promoted { p, base, fields, index, scopes });
         Ok(())
     }
 
@@ -848,7 +925,10 @@ impl<'a, 'ctx> Translator<'a, 'ctx> {
                 let v = self.b.build_load(src, "").map_err(be)?;
                 let v = if fd.f64 { self.b.build_bit_cast(v, self.i64t, "").map_err(be)? } else { v };
                 let dst = self.word_ptr(elem, self.i64t.const_int(field_word(fd.idx as usize), false))?;
-                self.store_tagged(dst, v, Word::Field(fd.idx as u64))?;
+                let ins = self.b.build_store(dst, v).map_err(be)?;
+                ins.set_metadata(self.tbaa_tag(Word::ElemField(pr.p.elem, fd.idx as u64)), self.tbaa).map_err(|e| e.to_string())?;
+                ins.set_metadata(pr.scopes[k as usize].0, self.ctx.get_kind_id("alias.scope")).map_err(|e| e.to_string())?;
+                ins.set_metadata(pr.scopes[k as usize].1, self.ctx.get_kind_id("noalias")).map_err(|e| e.to_string())?;
             }
         }
         Ok(())
@@ -1200,13 +1280,16 @@ impl<'a, 'ctx> Translator<'a, 'ctx> {
             I::GetField { dst, obj, idx } => {
                 let o = self.r(obj.0)?;
                 let p = self.word_ptr(o, self.i64t.const_int(field_word(idx.0 as usize), false))?;
-                let v = self.load_tagged(p, Word::Field(idx.0 as u64))?;
+                let tag = if self.cells[self.pc] { Word::Cell } else { Word::Field(idx.0 as u64) };
+                let v = self.load_tagged(p, tag)?;
                 self.w(dst.0, v)?
             }
             I::SetField { obj, idx, src } => {
                 let o = self.r(obj.0)?;
                 let v = self.r(src.0)?;
-                self.store_word(o, field_word(idx.0 as usize), v)?
+                let p = self.word_ptr(o, self.i64t.const_int(field_word(idx.0 as usize), false))?;
+                let tag = if self.cells[self.pc] { Word::Cell } else { Word::Field(idx.0 as u64) };
+                self.store_tagged(p, v.into(), tag)?
             }
             I::ArrGet { dst, arr, i } => {
                 let (o, ix) = (self.r(arr.0)?, self.r(i.0)?);
