@@ -1624,3 +1624,74 @@ impl<'a, 'b, M: ClifModule> Translator<'a, 'b, M> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! The placement of the sunk `I64Vec` fence ([`sc_store_pending`],
+    //! [`sc_fence_point`]) on hand-written bytecode.
+    use super::*;
+    use gos_abi::{Intrinsic as M, TypeId};
+    use gos_vm::bytecode::{AuxIdx, FuncIdx, Loc, Reg, Target};
+
+    fn op(aux: u16) -> Instr {
+        Instr::Op { dst: Reg(0), args: Reg(1), aux: AuxIdx(aux) }
+    }
+
+    /// A function whose aux 0 is `I64Vec::set`, 1 `get`, 2 `len`.
+    fn func(code: Vec<Instr>) -> Function {
+        let rec = |op| Aux::Intrinsic { op, arg_tys: vec![TypeId(0)], ret: TypeId(0), loc: Loc::default() };
+        Function {
+            name: "f",
+            params: 0,
+            frame_size: 4,
+            code,
+            consts: vec![],
+            aux: vec![rec(M::I64VecSet), rec(M::I64VecGet), rec(M::I64VecLen)],
+            lines: vec![],
+            track_caller: false,
+            loc: Loc::default(),
+        }
+    }
+
+    #[test]
+    fn a_store_is_pending_until_a_get_or_a_return() {
+        // set; if !c goto 4; len; get; ret
+        let f = func(vec![op(0), Instr::JumpIfNot { c: Reg(2), t: Target(4) }, op(2), op(1), Instr::Ret { src: Reg(0) }]);
+        let funcs = [f.clone()];
+        assert_eq!(sc_store_pending(&f, &funcs, &[false]), vec![false, true, true, true, true]);
+        // The get fences; so does the return, reached around it.
+        let points: Vec<bool> = f.code.iter().map(|i| sc_fence_point(&f, i, &funcs, &[false])).collect();
+        assert_eq!(points, vec![false, false, false, true, true]);
+    }
+
+    #[test]
+    fn a_fence_clears_the_state_and_loops_carry_it() {
+        // 0: get; 1: set; 2: goto 0; 3: ret (unreachable). The back-edge
+        // carries the store to the get, which fences it, so the set itself
+        // starts with nothing pending.
+        let f = func(vec![op(1), op(0), Instr::Jump { t: Target(0) }, Instr::Ret { src: Reg(0) }]);
+        let funcs = [f.clone()];
+        assert_eq!(sc_store_pending(&f, &funcs, &[false]), vec![true, false, true, false]);
+    }
+
+    #[test]
+    fn nothing_is_pending_without_a_store() {
+        let f = func(vec![op(1), op(2), Instr::Ret { src: Reg(0) }]);
+        let funcs = [f.clone()];
+        assert_eq!(sc_store_pending(&f, &funcs, &[false]), vec![false; 3]);
+    }
+
+    #[test]
+    fn calls_fence_unless_the_callee_is_a_runtime_free_leaf() {
+        // Function 1 is a leaf that stays in compiled code, function 2 one
+        // that reaches the runtime, function 3 one that loads from an
+        // I64Vec: only the call of 1 passes the pending store on.
+        let leaf = func(vec![Instr::Ret { src: Reg(0) }]);
+        let getter = func(vec![op(1), Instr::Ret { src: Reg(0) }]);
+        let call = |c| Instr::Call { base: Reg(1), f: FuncIdx(c) };
+        let main = func(vec![op(0), call(1), call(2), op(0), call(3), Instr::Ret { src: Reg(0) }]);
+        let funcs = [main.clone(), leaf.clone(), leaf, getter];
+        let reaches = [true, false, true, false];
+        assert_eq!(sc_store_pending(&main, &funcs, &reaches), vec![false, true, true, false, true, false]);
+    }
+}
