@@ -193,9 +193,9 @@ pub fn i64vec_new(len: i64) -> Option<u64> {
     if !(0..=MAX_I64VEC).contains(&len) {
         return None;
     }
-    let obj = alloc(LAYOUT_RAW, 1 + len as usize) as u64;
-    // SAFETY: the object has 1 + len words.
-    unsafe { *field_ptr(obj, 0) = len as u64 };
+    let obj = alloc(LAYOUT_RAW, gos_abi::I64VEC_ELEMS + len as usize) as u64;
+    // SAFETY: the object has room for the length and len elements.
+    unsafe { *field_ptr(obj, gos_abi::I64VEC_LEN) = len as u64 };
     Some(obj)
 }
 
@@ -204,8 +204,8 @@ pub fn i64vec_new(len: i64) -> Option<u64> {
 /// # Safety
 /// `v` must be an `I64Vec` object.
 pub unsafe fn i64vec(v: u64) -> &'static [AtomicI64] {
-    let len = *field_ptr(v, 0) as usize;
-    std::slice::from_raw_parts(field_ptr(v, 1) as *const AtomicI64, len)
+    let len = *field_ptr(v, gos_abi::I64VEC_LEN) as usize;
+    std::slice::from_raw_parts(field_ptr(v, gos_abi::I64VEC_ELEMS) as *const AtomicI64, len)
 }
 
 #[cfg(test)]

@@ -42,7 +42,7 @@ pub use translate::body_signature;
 /// LLVM backend uses them too, so both tiers agree on what a float
 /// register, a block leader and a calling loop are).
 pub mod analysis {
-    pub use crate::translate::{accumulating_tail_calls, branch_target, calls_out, float_registers, is_inline_math, leaves_compiled_code, reaches_runtime};
+    pub use crate::translate::{accumulating_tail_calls, branch_target, calls_out, float_registers, inline_i64vec, is_inline_math, leaves_compiled_code, reaches_runtime, sc_fence_point, sc_store_pending};
 }
 
 /// What the translator needs to know of the target.

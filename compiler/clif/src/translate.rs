@@ -162,14 +162,127 @@ pub fn is_inline_math(aux: &Aux, types: &[gos_abi::TypeKind]) -> bool {
     }
 }
 
+/// Which `I64Vec` operation the operation record `aux` is, if it is one
+/// that both backends compute inline (`len`, `get`, `set`: a load of the
+/// length word, Go's bounds check, and the element's load or store; see
+/// design/backends.md, "Inline I64Vec"), so that its `Op` never leaves
+/// compiled code except to report an index out of range.
+pub fn inline_i64vec(aux: &Aux) -> Option<gos_abi::Intrinsic> {
+    use gos_abi::Intrinsic as M;
+    match aux {
+        Aux::Intrinsic { op: op @ (M::I64VecLen | M::I64VecGet | M::I64VecSet), .. } => Some(*op),
+        _ => None,
+    }
+}
+
+/// The `I64Vec` operation instruction `ins` of `f` computes inline, if any.
+fn inline_i64vec_at(f: &Function, ins: &Instr) -> Option<gos_abi::Intrinsic> {
+    match ins {
+        Instr::Op { aux, .. } => f.aux.get(aux.0 as usize).and_then(inline_i64vec),
+        _ => None,
+    }
+}
+
 /// Whether instruction `ins` of `f` can leave compiled code for the
-/// runtime by itself: a runtime call (not inline math) or a closure call.
+/// runtime by itself: a runtime call (not inline math, not an inline
+/// `I64Vec` operation) or a closure call.
 fn calls_runtime(f: &Function, ins: &Instr, types: &[gos_abi::TypeKind]) -> bool {
     match ins {
         Instr::Call { .. } => false,
-        Instr::Op { aux, .. } => !f.aux.get(aux.0 as usize).is_some_and(|a| is_inline_math(a, types)),
+        Instr::Op { aux, .. } => !f.aux.get(aux.0 as usize).is_some_and(|a| is_inline_math(a, types) || inline_i64vec(a).is_some()),
         other => calls_out(other),
     }
+}
+
+/// Whether the backends put a sequentially consistent fence at the start
+/// of instruction `ins` of `f` when an inline `I64Vec::set` may still be
+/// unfenced there ([`sc_store_pending`]): before an inline `get` (an SC
+/// load), and before every instruction that always calls (a runtime
+/// operation, a closure, `go`, a compiled function other than a leaf that
+/// stays in compiled code) or returns. Other instructions that call on
+/// some paths only (a vector's push when it grows, a panic's report, a
+/// poll) fence on those paths, in the blocks that call. `funcs` and
+/// `reaches` are the module's functions and [`reaches_runtime`].
+///
+/// A call of a leaf (no calls, no inline `get`) that never reaches the
+/// runtime needs no fence: nothing in it loads sequentially consistently
+/// or can move the goroutine, and its own stores are fenced before it
+/// returns. Integer `min`/`max` are such leaves (prelude functions), and
+/// fasta's line loop calls `min` once per line.
+pub fn sc_fence_point(f: &Function, ins: &Instr, funcs: &[Function], reaches: &[bool]) -> bool {
+    use Instr as I;
+    match ins {
+        I::Call { f: c, .. } => {
+            let leaf = funcs.get(c.0 as usize).is_some_and(|callee| {
+                !reaches.get(c.0 as usize).copied().unwrap_or(true)
+                    && !callee.code.iter().any(|i| {
+                        matches!(i, I::Call { .. } | I::CallClosure { .. }) || inline_i64vec_at(callee, i) == Some(gos_abi::Intrinsic::I64VecGet)
+                    })
+            });
+            !leaf
+        }
+        I::Op { aux, .. } => match f.aux.get(aux.0 as usize).and_then(inline_i64vec) {
+            Some(gos_abi::Intrinsic::I64VecGet) => true,
+            Some(_) => false,
+            None => !f.aux.get(aux.0 as usize).is_some_and(is_inline_math_any),
+        },
+        I::CallClosure { .. } | I::Go { .. } | I::Ret { .. } | I::StrByte { .. } | I::RemF64 { .. } | I::RemF32 { .. } => true,
+        _ => false,
+    }
+}
+
+/// Whether `aux` is one of the f64 math intrinsics some backend computes
+/// inline (without looking at argument types: a fence before one more
+/// instruction is only a little slower, never wrong).
+fn is_inline_math_any(aux: &Aux) -> bool {
+    use gos_abi::Intrinsic as M;
+    matches!(aux, Aux::Intrinsic { op: M::Sqrt | M::FAbs | M::Floor | M::Ceil | M::Trunc | M::Round | M::FMin | M::FMax, .. })
+}
+
+/// For each instruction of `f`, whether an inline `I64Vec::set` may have
+/// run since the last fence on some path reaching it: a forward "may"
+/// data-flow problem over the bytecode's control flow. A `set` makes it
+/// true, an instruction that fences at its start ([`sc_fence_point`])
+/// makes it false, and every other instruction passes it on (a call of a
+/// leaf too: the callee fences its own stores before returning). The function
+/// starts with nothing pending: its caller fenced before the call.
+///
+/// The backends store an `I64Vec` element with a plain (release) store and
+/// put the fence that makes it sequentially consistent where this analysis
+/// says, before the next SC load, call or return, instead of right after
+/// the store: the "trailing fence" mapping with the fence sunk (see
+/// design/backends.md, "Inline I64Vec"). A loop that only stores pays one
+/// fence at its exit.
+pub fn sc_store_pending(f: &Function, funcs: &[Function], reaches: &[bool]) -> Vec<bool> {
+    use Instr as I;
+    let n = f.code.len();
+    let mut pending = vec![false; n];
+    if !f.code.iter().any(|i| inline_i64vec_at(f, i) == Some(gos_abi::Intrinsic::I64VecSet)) {
+        return pending;
+    }
+    let mut work: Vec<usize> = Vec::new();
+    // Only states that become true need propagating (the entry's is false).
+    for pc in 0..n {
+        if inline_i64vec_at(f, &f.code[pc]) == Some(gos_abi::Intrinsic::I64VecSet) {
+            work.push(pc);
+        }
+    }
+    while let Some(pc) = work.pop() {
+        let ins = &f.code[pc];
+        let out = inline_i64vec_at(f, ins) == Some(gos_abi::Intrinsic::I64VecSet) || (pending[pc] && !sc_fence_point(f, ins, funcs, reaches));
+        if !out {
+            continue;
+        }
+        let (ends, t) = branch_target(ins);
+        let falls = !ends || !matches!(ins, I::Jump { .. } | I::Ret { .. } | I::Unreachable {});
+        for s in [t.map(|t| t as usize), if falls { Some(pc + 1) } else { None }].into_iter().flatten() {
+            if s < n && !pending[s] {
+                pending[s] = true;
+                work.push(s);
+            }
+        }
+    }
+    pending
 }
 
 /// For each function of a module, whether running it can spend time in the
@@ -294,6 +407,15 @@ pub struct Translator<'a, 'b, M: ClifModule> {
     /// The accumulator of tail calls turned into loops (see
     /// [`accumulating_tail_calls`]).
     acc: Option<Variable>,
+    /// [`sc_store_pending`] of the function: where an inline `I64Vec`
+    /// store may still need its fence.
+    pending: Vec<bool>,
+    /// Whether the instruction being translated fenced at its start (so
+    /// its runtime calls need not fence again).
+    fenced: bool,
+    /// Whether the function stores to an `I64Vec` inline at all (its polls
+    /// then fence before calling the runtime).
+    has_sets: bool,
 }
 
 /// Self-calls of function `fi` in the shape `return x + f(…)`: the call
@@ -361,6 +483,9 @@ impl<'a, 'b, M: ClifModule> Translator<'a, 'b, M> {
             pc: 0,
             osr: None,
             acc: None,
+            pending: Vec::new(),
+            fenced: false,
+            has_sets: false,
         }
     }
 
@@ -421,8 +546,14 @@ impl<'a, 'b, M: ClifModule> Translator<'a, 'b, M> {
         r
     }
 
-    /// Calls runtime function `f`; its result, if it has one.
+    /// Calls runtime function `f`; its result, if it has one. An inline
+    /// `I64Vec` store not fenced yet is fenced first: the runtime may load
+    /// what another goroutine stored, or hand this goroutine to another
+    /// thread.
     fn call_rt(&mut self, f: RtFn, args: &[Value]) -> Option<Value> {
+        if self.pending.get(self.pc).copied().unwrap_or(false) && !self.fenced {
+            self.b.ins().fence();
+        }
         let r = self.rt_ref(f);
         let call = self.b.ins().call(r, args);
         self.b.inst_results(call).first().copied()
@@ -464,6 +595,12 @@ impl<'a, 'b, M: ClifModule> Translator<'a, 'b, M> {
         self.b.set_cold_block(call);
         self.b.ins().brif(w, call, &[], cont, &[]);
         self.b.switch_to_block(call);
+        // The poll may stop this goroutine and resume it on another thread:
+        // stores to an `I64Vec` before it are fenced first (on the cold path
+        // only, so the analysis need not follow back-edge blocks).
+        if self.has_sets {
+            self.b.ins().fence();
+        }
         let tramp = match self.poll_ref {
             Some(r) => r,
             None => {
@@ -671,6 +808,8 @@ impl<'a, 'b, M: ClifModule> Translator<'a, 'b, M> {
         }
         let frame = f.frame_size.max(1) as usize;
         self.float_regs = float_registers(f, frame);
+        self.pending = sc_store_pending(f, self.funcs, &self.decls.reaches);
+        self.has_sets = self.pending.iter().any(|&p| p);
         self.vars = (0..frame).map(|i| self.b.declare_var(if self.float_regs[i] { types::F64 } else { I64 })).collect();
         // The argument slot of runtime calls, only if there are any.
         if !f.aux.is_empty() {
@@ -738,6 +877,12 @@ impl<'a, 'b, M: ClifModule> Translator<'a, 'b, M> {
                 if pc == 0 && entry_poll {
                     self.poll();
                 }
+            }
+            // The fence of inline `I64Vec` stores, sunk to here (see
+            // [`sc_store_pending`]).
+            self.fenced = self.pending[pc] && sc_fence_point(f, ins, self.funcs, &self.decls.reaches);
+            if self.fenced {
+                self.b.ins().fence();
             }
             if let (Some(&other), Instr::Call { base, f: callee }) = (tail_adds.get(&pc), ins) {
                 // `return other + self(args)`: accumulate and loop.
@@ -1200,6 +1345,36 @@ impl<'a, 'b, M: ClifModule> Translator<'a, 'b, M> {
         self.b.ins().iadd(buf, off)
     }
 
+    /// `I64Vec::len`, `get` or `set` inline on the vector in register
+    /// `args` (the index and value follow it): the object is
+    /// `[header, len, elements…]` (`gos_abi::I64VEC_LEN`,
+    /// `gos_abi::I64VEC_ELEMS`), the index is checked as the runtime checks
+    /// it (the same panic, reported at the same site), and the element is
+    /// accessed as an atomic word. `get` is an SC load, a plain load on
+    /// x86-64 (the fence of earlier stores was put before it, see
+    /// [`sc_store_pending`]); `set` is a plain store, which x86-64 keeps in
+    /// order with every other store (release), and whose SC fence comes
+    /// later. The length word never changes.
+    fn i64vec_op(&mut self, op: gos_abi::Intrinsic, args: u16) -> Value {
+        let o = self.r(args);
+        let len = self.b.ins().load(I64, MemFlagsData::trusted().with_readonly(), o, field_off(gos_abi::I64VEC_LEN));
+        if op == gos_abi::Intrinsic::I64VecLen {
+            return len;
+        }
+        let ix = self.r(args + 1);
+        self.check_index(ix, len);
+        let off = self.b.ins().ishl_imm_s(ix, 3);
+        let base = self.b.ins().iadd(o, off);
+        let at = self.b.ins().iadd_imm_s(base, field_off(gos_abi::I64VEC_ELEMS) as i64);
+        if op == gos_abi::Intrinsic::I64VecGet {
+            self.b.ins().atomic_load(I64, MemFlagsData::trusted(), at)
+        } else {
+            let v = self.r(args + 2);
+            self.b.ins().store(MemFlagsData::trusted(), v, at, 0);
+            self.iconst(0)
+        }
+    }
+
     fn op(&mut self, args: u16, aux_idx: u16) -> Value {
         let f = self.f;
         let aux = &f.aux[aux_idx as usize];
@@ -1296,6 +1471,7 @@ impl<'a, 'b, M: ClifModule> Translator<'a, 'b, M> {
                 };
                 self.b.ins().bitcast(I64, MemFlagsData::new(), v)
             }
+            Aux::Intrinsic { op, .. } if inline_i64vec(aux).is_some() => self.i64vec_op(*op, args),
             Aux::Intrinsic { arg_tys, .. } => {
                 let p = self.spill(args, arg_tys.len());
                 let a = self.iconst(self.aux_ref(aux_idx));
@@ -1446,5 +1622,76 @@ impl<'a, 'b, M: ClifModule> Translator<'a, 'b, M> {
         } else {
             self.branch_if(c, t)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The placement of the sunk `I64Vec` fence ([`sc_store_pending`],
+    //! [`sc_fence_point`]) on hand-written bytecode.
+    use super::*;
+    use gos_abi::{Intrinsic as M, TypeId};
+    use gos_vm::bytecode::{AuxIdx, FuncIdx, Loc, Reg, Target};
+
+    fn op(aux: u16) -> Instr {
+        Instr::Op { dst: Reg(0), args: Reg(1), aux: AuxIdx(aux) }
+    }
+
+    /// A function whose aux 0 is `I64Vec::set`, 1 `get`, 2 `len`.
+    fn func(code: Vec<Instr>) -> Function {
+        let rec = |op| Aux::Intrinsic { op, arg_tys: vec![TypeId(0)], ret: TypeId(0), loc: Loc::default() };
+        Function {
+            name: "f",
+            params: 0,
+            frame_size: 4,
+            code,
+            consts: vec![],
+            aux: vec![rec(M::I64VecSet), rec(M::I64VecGet), rec(M::I64VecLen)],
+            lines: vec![],
+            track_caller: false,
+            loc: Loc::default(),
+        }
+    }
+
+    #[test]
+    fn a_store_is_pending_until_a_get_or_a_return() {
+        // set; if !c goto 4; len; get; ret
+        let f = func(vec![op(0), Instr::JumpIfNot { c: Reg(2), t: Target(4) }, op(2), op(1), Instr::Ret { src: Reg(0) }]);
+        let funcs = [f.clone()];
+        assert_eq!(sc_store_pending(&f, &funcs, &[false]), vec![false, true, true, true, true]);
+        // The get fences; so does the return, reached around it.
+        let points: Vec<bool> = f.code.iter().map(|i| sc_fence_point(&f, i, &funcs, &[false])).collect();
+        assert_eq!(points, vec![false, false, false, true, true]);
+    }
+
+    #[test]
+    fn a_fence_clears_the_state_and_loops_carry_it() {
+        // 0: get; 1: set; 2: goto 0; 3: ret (unreachable). The back-edge
+        // carries the store to the get, which fences it, so the set itself
+        // starts with nothing pending.
+        let f = func(vec![op(1), op(0), Instr::Jump { t: Target(0) }, Instr::Ret { src: Reg(0) }]);
+        let funcs = [f.clone()];
+        assert_eq!(sc_store_pending(&f, &funcs, &[false]), vec![true, false, true, false]);
+    }
+
+    #[test]
+    fn nothing_is_pending_without_a_store() {
+        let f = func(vec![op(1), op(2), Instr::Ret { src: Reg(0) }]);
+        let funcs = [f.clone()];
+        assert_eq!(sc_store_pending(&f, &funcs, &[false]), vec![false; 3]);
+    }
+
+    #[test]
+    fn calls_fence_unless_the_callee_is_a_runtime_free_leaf() {
+        // Function 1 is a leaf that stays in compiled code, function 2 one
+        // that reaches the runtime, function 3 one that loads from an
+        // I64Vec: only the call of 1 passes the pending store on.
+        let leaf = func(vec![Instr::Ret { src: Reg(0) }]);
+        let getter = func(vec![op(1), Instr::Ret { src: Reg(0) }]);
+        let call = |c| Instr::Call { base: Reg(1), f: FuncIdx(c) };
+        let main = func(vec![op(0), call(1), call(2), op(0), call(3), Instr::Ret { src: Reg(0) }]);
+        let funcs = [main.clone(), leaf.clone(), leaf, getter];
+        let reaches = [true, false, true, false];
+        assert_eq!(sc_store_pending(&main, &funcs, &reaches), vec![false, true, true, false, true, false]);
     }
 }

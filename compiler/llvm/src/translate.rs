@@ -26,7 +26,7 @@ use crate::promote::{self, Promotion};
 use crate::Decls;
 use gos_abi::runtime_abi::rt_tables;
 use gos_abi::{IntTy, RtFn};
-use gos_clif::analysis::{accumulating_tail_calls, branch_target, float_registers, leaves_compiled_code};
+use gos_clif::analysis::{accumulating_tail_calls, branch_target, float_registers, inline_i64vec, leaves_compiled_code, sc_fence_point, sc_store_pending};
 use gos_vm::bytecode::{Aux, CmpKind, Conv, Function, Instr, Norm};
 use inkwell::basic_block::BasicBlock;
 use inkwell::builder::{Builder, BuilderError};
@@ -149,6 +149,13 @@ pub struct Translator<'a, 'ctx> {
     /// (`promote::cell_accesses`).
     cells: Vec<bool>,
     pc: usize,
+    /// Inline `I64Vec` stores and their sunk fences, as in the Cranelift
+    /// tier (`gos_clif::analysis::sc_store_pending`): where a store may
+    /// still need its fence, whether the current instruction fenced at its
+    /// start, and whether the function stores inline at all.
+    pending: Vec<bool>,
+    fenced: bool,
+    has_sets: bool,
     invariant: u32,
     prof: u32,
     tbaa: u32,
@@ -179,6 +186,9 @@ impl<'a, 'ctx> Translator<'a, 'ctx> {
             promo: None,
             cells: Vec::new(),
             pc: 0,
+            pending: Vec::new(),
+            fenced: false,
+            has_sets: false,
             invariant: ctx.get_kind_id("invariant.load"),
             prof: ctx.get_kind_id("prof"),
             tbaa: ctx.get_kind_id("tbaa"),
@@ -250,6 +260,10 @@ impl<'a, 'ctx> Translator<'a, 'ctx> {
 
     /// Calls runtime function `f`; its result, if it has one.
     fn call_rt(&self, f: RtFn, args: &[IntValue<'ctx>]) -> R<Option<IntValue<'ctx>>> {
+        // An inline `I64Vec` store not fenced yet is fenced first.
+        if self.pending.get(self.pc).copied().unwrap_or(false) && !self.fenced {
+            self.fence()?;
+        }
         let fv = self.decls.rt[&f];
         let args: Vec<BasicMetadataValueEnum> = args.iter().map(|&a| a.into()).collect();
         let call = self.b.build_call(fv, &args, "").map_err(be)?;
@@ -264,6 +278,12 @@ impl<'a, 'ctx> Translator<'a, 'ctx> {
     fn call_rt_noreturn(&self, f: RtFn, args: &[IntValue<'ctx>]) -> R<()> {
         self.call_rt(f, args)?;
         self.b.build_unreachable().map_err(be)?;
+        Ok(())
+    }
+
+    /// A sequentially consistent fence: `mfence` on x86-64.
+    fn fence(&self) -> R<()> {
+        self.b.build_fence(AtomicOrdering::SequentiallyConsistent, false, "").map_err(be)?;
         Ok(())
     }
 
@@ -426,6 +446,11 @@ impl<'a, 'ctx> Translator<'a, 'ctx> {
         let br = self.b.build_conditional_branch(set, call, cont).map_err(be)?;
         self.unlikely(br)?;
         self.b.position_at_end(call);
+        if self.has_sets {
+            // As in the Cranelift tier: the poll may move this goroutine to
+            // another thread, so inline `I64Vec` stores are fenced first.
+            self.fence()?;
+        }
         let c = self.b.build_call(self.decls.poll_tramp, &[], "").map_err(be)?;
         c.set_call_convention(PRESERVE_ALL_CC);
         self.b.build_unconditional_branch(cont).map_err(be)?;
@@ -599,6 +624,8 @@ impl<'a, 'ctx> Translator<'a, 'ctx> {
         self.b.position_at_end(entry);
         let frame = f.frame_size.max(1) as usize;
         self.float_regs = float_registers(f, frame);
+        self.pending = sc_store_pending(f, self.funcs, &self.decls.reaches);
+        self.has_sets = self.pending.iter().any(|&p| p);
         for i in 0..frame {
             let p = if self.float_regs[i] {
                 self.b.build_alloca(self.f64t, "").map_err(be)?
@@ -658,6 +685,11 @@ impl<'a, 'ctx> Translator<'a, 'ctx> {
                     self.poll()?;
                     top = self.b.get_insert_block().ok_or("no block")?;
                 }
+            }
+            // The sunk fence of inline `I64Vec` stores.
+            self.fenced = self.pending[pc] && sc_fence_point(f, ins, self.funcs, &self.decls.reaches);
+            if self.fenced {
+                self.fence()?;
             }
             if let (Some(&other), Instr::Call { base, f: callee }, Some(acc)) = (tail_adds.get(&pc), ins, self.acc) {
                 // `return other + self(args)`: accumulate and loop (the
@@ -1449,11 +1481,42 @@ impl<'a, 'ctx> Translator<'a, 'ctx> {
                 let v = call.try_as_basic_value().basic().ok_or("math without a result")?;
                 self.b.build_bit_cast(v, self.i64t, "").map_err(be)?.into_int_value()
             }
+            Aux::Intrinsic { op, .. } if inline_i64vec(aux).is_some() => self.i64vec_op(*op, args)?,
             Aux::Intrinsic { arg_tys, .. } => {
                 let p = self.spill(args, arg_tys.len())?;
                 self.call_rt1(RtFn::Intrinsic, &[self.aux_ref(aux_idx), p, self.site()])?
             }
         })
+    }
+
+    /// `I64Vec::len`, `get` or `set` inline, as the Cranelift tier does
+    /// them (see its `i64vec_op`): the length word (invariant: it never
+    /// changes), the runtime's bounds check and panic, then a `seq_cst`
+    /// atomic load or a `release` atomic store of the element, whose SC
+    /// fence comes later (`sc_store_pending`).
+    fn i64vec_op(&self, op: gos_abi::Intrinsic, args: u16) -> R<IntValue<'ctx>> {
+        let o = self.r(args)?;
+        let len = self.load_invariant(self.word_ptr(o, self.k(field_word(gos_abi::I64VEC_LEN) as i64))?)?;
+        if op == gos_abi::Intrinsic::I64VecLen {
+            return Ok(len);
+        }
+        let ix = self.r(args + 1)?;
+        self.check_index(ix, len)?;
+        let at = self.b.build_int_add(ix, self.k(field_word(gos_abi::I64VEC_ELEMS) as i64), "").map_err(be)?;
+        let p = self.word_ptr(o, at)?;
+        let atomic = |ins: inkwell::values::InstructionValue<'ctx>, ord| -> R<()> {
+            ins.set_alignment(8).map_err(|e| e.to_string())?;
+            ins.set_atomic_ordering(ord).map_err(|e| e.to_string())
+        };
+        if op == gos_abi::Intrinsic::I64VecGet {
+            let v = self.b.build_load(p, "").map_err(be)?;
+            atomic(v.as_instruction_value().ok_or("I64Vec load")?, AtomicOrdering::SequentiallyConsistent)?;
+            Ok(v.into_int_value())
+        } else {
+            let v = self.r(args + 2)?;
+            atomic(self.b.build_store(p, v).map_err(be)?, AtomicOrdering::Release)?;
+            Ok(self.k(0))
+        }
     }
 
     /// Whether every argument type is f64.

@@ -13,3 +13,13 @@ pub use intrinsics::Intrinsic;
 pub use types::{FloatTy, IntTy, TypeId, TypeKind, Variant};
 pub mod runtime_abi;
 pub use runtime_abi::RtFn;
+
+/// The layout of an `I64Vec` object after its header (`LAYOUT_RAW`, made
+/// by `gos_runtime::sync::i64vec_new`): the word index of its length,
+/// which never changes, then of its first element, each element one
+/// 64-bit word accessed atomically. The native backends load and store
+/// elements inline at these offsets, so the runtime and the compilers take
+/// them from here.
+pub const I64VEC_LEN: usize = 0;
+/// See [`I64VEC_LEN`].
+pub const I64VEC_ELEMS: usize = 1;
