@@ -1650,6 +1650,7 @@ mod tests {
             lines: vec![],
             track_caller: false,
             loc: Loc::default(),
+            param_types: vec![],
         }
     }
 

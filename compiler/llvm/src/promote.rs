@@ -298,6 +298,60 @@ pub fn cell_accesses(f: &Function) -> Vec<bool> {
     out
 }
 
+/// For each instruction of `f` that indexes a fixed array (`ArrGet`,
+/// `ArrSet`): the array's length when its static type is known, that is
+/// when the register holds, on every path, a parameter of type `[T; N]` (or
+/// a reference to one) or an array this function made (`[v; N]`, a literal,
+/// a copy). The length of an array object never changes and is the one its
+/// type says, so compiled code may use the constant instead of reading it
+/// from the run's table: LLVM then sees `table[c >> 3]` with `c < 139968`
+/// as in bounds and drops the check, as rustc does.
+pub fn static_lengths(f: &Function, types: &[TypeKind]) -> Vec<Option<u64>> {
+    let array_len = |t: gos_abi::TypeId| -> Option<u64> {
+        let mut k = types.get(t.index())?;
+        if let TypeKind::Ref(inner) = k {
+            k = types.get(inner.index())?;
+        }
+        match k {
+            TypeKind::Array(_, n) => Some(*n),
+            _ => None,
+        }
+    };
+    let mut out = vec![None; f.code.len()];
+    let indexes = |i: &Instr| matches!(i, Instr::ArrGet { .. } | Instr::ArrSet { .. });
+    if !f.code.iter().any(indexes) {
+        return out;
+    }
+    let frame = f.frame_size as usize;
+    // What a register holds: a known length, or 0 for anything else
+    // (`[T; 0]` gets no help: every index is out of range anyway).
+    let mut start = vec![0u64; frame];
+    let first = (f.params as usize).saturating_sub(f.param_types.len());
+    for (k, &t) in f.param_types.iter().enumerate() {
+        if let (Some(slot), Some(n)) = (start.get_mut(first + k), array_len(t)) {
+            *slot = n;
+        }
+    }
+    let st = states(f, start, 0, |st, ins| match *ins {
+        Instr::Move { src, .. } => st.get(src.0 as usize).copied(),
+        Instr::Op { aux, .. } => match f.aux.get(aux.0 as usize)? {
+            gos_vm::bytecode::Aux::NewAggregate { ty, .. }
+            | gos_vm::bytecode::Aux::ArrayRepeat { ty, .. }
+            | gos_vm::bytecode::Aux::Copy { ty }
+            | gos_vm::bytecode::Aux::Clone { ty } => array_len(*ty),
+            _ => None,
+        },
+        _ => None,
+    });
+    for (pc, ins) in f.code.iter().enumerate() {
+        let Some(st) = &st[pc] else { continue };
+        if let Instr::ArrGet { arr, .. } | Instr::ArrSet { arr, .. } = *ins {
+            out[pc] = st.get(arr.0 as usize).copied().filter(|&n| n > 0);
+        }
+    }
+    out
+}
+
 /// The dataflow proof for one candidate parameter `base`: what each
 /// register holds at each instruction, then the checks of the module docs.
 fn analyse(f: &Function, base: u16, len: u64, field_types: &[gos_abi::TypeId], types: &[TypeKind]) -> Option<Promotion> {
@@ -457,6 +511,25 @@ mod tests {
         let mut code = kernel();
         code[9] = I::Ret { src: Reg(0) };
         assert_eq!(find(&func(vec![TypeId(3)], code), &types()), None);
+    }
+
+    #[test]
+    fn knows_the_lengths_of_arrays_of_known_type() {
+        use Instr as I;
+        // r0: [i64; 3] parameter; r1: an i64 parameter; r2 copies r0, then
+        // is overwritten by a sum; r3 is a fresh [v; 3].
+        let mut f = func(vec![TypeId(5), TypeId(4)], vec![
+            I::Move { dst: Reg(2), src: Reg(0) },
+            I::ArrGet { dst: Reg(4), arr: Reg(2), i: Reg(1) },
+            I::AddI64 { dst: Reg(2), a: Reg(1), b: Reg(1) },
+            I::ArrGet { dst: Reg(4), arr: Reg(2), i: Reg(1) },
+            I::Op { dst: Reg(3), args: Reg(1), aux: gos_vm::operand::AuxIdx(0) },
+            I::ArrSet { arr: Reg(3), i: Reg(1), src: Reg(4) },
+            I::ArrGet { dst: Reg(4), arr: Reg(1), i: Reg(1) },
+            I::Ret { src: Reg(4) },
+        ]);
+        f.aux = vec![gos_vm::bytecode::Aux::ArrayRepeat { ty: TypeId(5), elem: TypeId(4), len: 3 }];
+        assert_eq!(static_lengths(&f, &types()), vec![None, Some(3), None, None, None, Some(3), None, None]);
     }
 
     #[test]

@@ -148,6 +148,9 @@ pub struct Translator<'a, 'ctx> {
     /// For each instruction: whether it accesses a cell's word
     /// (`promote::cell_accesses`).
     cells: Vec<bool>,
+    /// For each instruction indexing a fixed array: its length, when the
+    /// array's static type is known (`promote::static_lengths`).
+    lengths: Vec<Option<u64>>,
     pc: usize,
     /// Inline `I64Vec` stores and their sunk fences, as in the Cranelift
     /// tier (`gos_clif::analysis::sc_store_pending`): where a store may
@@ -185,6 +188,7 @@ impl<'a, 'ctx> Translator<'a, 'ctx> {
             caller_site: None,
             promo: None,
             cells: Vec::new(),
+            lengths: Vec::new(),
             pc: 0,
             pending: Vec::new(),
             fenced: false,
@@ -651,6 +655,7 @@ impl<'a, 'ctx> Translator<'a, 'ctx> {
             self.caller_site = params.last().map(|p| p.into_int_value());
         }
         self.cells = promote::cell_accesses(f);
+        self.lengths = promote::static_lengths(f, &self.decls.types);
         if let Some(p) = promote::find(f, &self.decls.types) {
             self.promote(p)?;
         }
@@ -825,7 +830,10 @@ impl<'a, 'ctx> Translator<'a, 'ctx> {
     /// The address of element `ix` of the fixed array `o` (bounds-checked
     /// against the length its header's type gives).
     fn array_elem(&self, o: IntValue<'ctx>, ix: IntValue<'ctx>) -> R<PointerValue<'ctx>> {
-        let len = self.array_len(o)?;
+        let len = match self.lengths.get(self.pc).copied().flatten() {
+            Some(n) => self.k(n as i64),
+            None => self.array_len(o)?,
+        };
         self.check_index(ix, len)?;
         let at = self.b.build_int_add(ix, self.k(gos_runtime::HEADER_WORDS as i64), "").map_err(be)?;
         self.word_ptr(o, at)
