@@ -25,6 +25,8 @@ LABELS = {
     "gos-run-p1": "Gossamer run, PROCS=1",
     "gos-build": "Gossamer built",
     "gos-build-p1": "Gossamer built, PROCS=1",
+    "gos-build-mimalloc": "Gossamer built, mimalloc",
+    "gos-build-jemalloc": "Gossamer built, jemalloc",
 }
 # Gossamer in blues, Go in greens, Rust in oranges, so families read at once.
 COLORS = {
@@ -37,6 +39,8 @@ COLORS = {
     "gos-run-p1": "#aec7e8",
     "gos-build": "#17becf",
     "gos-build-p1": "#9edae5",
+    "gos-build-mimalloc": "#393b79",
+    "gos-build-jemalloc": "#6b6ecf",
 }
 
 

@@ -17,6 +17,11 @@
 #                           empty for the Cranelift tier)
 #   GOSSAMER_BIN            a gossamer executable to measure instead of
 #                           building one with cargo
+#   SEEDS_ALLOCATORS        the runtime allocators measured besides the
+#                           system allocator on the built rows (default
+#                           `mimalloc jemalloc`; each is a build of gossamer
+#                           with `--features NAME`, a few minutes the first
+#                           time; empty: none; ignored with GOSSAMER_BIN)
 #
 # The workloads (each a Gossamer program here, with go/ and rust/
 # counterparts doing the same work):
@@ -25,9 +30,11 @@
 #            summing a field. Rows: Go with a goroutine per task, Go with a
 #            pool of GOMAXPROCS workers, tokio with the system allocator and
 #            with mimalloc, Gossamer `run` and built, each with the default
-#            GOSSAMER_PROCS and with 1.
+#            GOSSAMER_PROCS and with 1, and built with each allocator of
+#            SEEDS_ALLOCATORS.
 #   idle     N tasks each sleeping M ms, all alive at once. Rows: Go, Rust
-#            std threads with 64 KiB stacks, tokio, and the four Gossamer rows.
+#            std threads with 64 KiB stacks, tokio, the four Gossamer rows
+#            and the built rows of SEEDS_ALLOCATORS.
 # Every program times each task with a monotonic clock and prints one line,
 #   tasks=T items=I total_ms=… avg_ms=… min_ms=… max_ms=… check=C
 # and the check must agree across every row of a workload and size, or the
@@ -56,6 +63,13 @@ RUNS="${SEEDS_RUNS:-1}"
 ITEMS="${SEEDS_ITEMS:-10000}"
 SLEEP_MS="${SEEDS_SLEEP_MS:-10000}"
 RELEASE_FLAGS="${GOSSAMER_RELEASE_FLAGS---release}"
+read -r -a ALLOCATORS <<<"${SEEDS_ALLOCATORS-mimalloc jemalloc}"
+for a in "${ALLOCATORS[@]}"; do
+    case "$a" in
+        mimalloc | jemalloc) ;;
+        *) echo "SEEDS_ALLOCATORS: unknown allocator $a (expected mimalloc and/or jemalloc)" >&2; exit 2 ;;
+    esac
+done
 for v in "$TASKS" "${IDLE_SIZES[@]}" "$RUNS" "$ITEMS" "$SLEEP_MS"; do
     [[ "$v" =~ ^[1-9][0-9]*$ ]] || usage
 done
@@ -98,15 +112,30 @@ if [ -n "${GOSSAMER_BIN:-}" ]; then
     GOS_ORIGIN="\`$GOS\` (GOSSAMER_BIN, not rebuilt)"
 else
     GOS_ORIGIN="built by the script from the working tree"
-
-    echo "== building gossamer (release)" >&2
-    cargo build --release -p gossamer
-    GOS="$target_dir/release/gossamer"
-    [ -x "$GOS" ] || { echo "error: cargo built no executable at $GOS" >&2; exit 1; }
 fi
 
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
+
+# The allocator variants first, each copied out with its gossamer-llvm (the
+# two must sit side by side), then the default build, which leaves the
+# target directory's executables as a plain `cargo build` makes them.
+declare -A ALLOC_GOS
+if [ -z "${GOSSAMER_BIN:-}" ]; then
+    for a in "${ALLOCATORS[@]}"; do
+        echo "== building gossamer (release, --features $a)" >&2
+        cargo build --release -p gossamer --features "$a"
+        mkdir -p "$WORK/alloc-$a"
+        cp "$target_dir/release/gossamer" "$target_dir/release/gossamer-llvm" "$WORK/alloc-$a/"
+        ALLOC_GOS[$a]="$WORK/alloc-$a/gossamer"
+    done
+    echo "== building gossamer (release)" >&2
+    cargo build --release -p gossamer
+    GOS="$target_dir/release/gossamer"
+    [ -x "$GOS" ] || { echo "error: cargo built no executable at $GOS" >&2; exit 1; }
+else
+    ALLOCATORS=()
+fi
 
 echo "== building the Go programs" >&2
 go build -o "$WORK/hashmap-go" "$SEEDS/go/report.go" "$SEEDS/go/task.go" "$SEEDS/go/hashmap_tasks.go"
@@ -134,6 +163,14 @@ for prog in hashmap_tasks idle_tasks; do
         BUILD_ERROR[$prog]="gossamer build $RELEASE_FLAGS failed: $(grep -m1 . "$WORK/build-err" | tr '|' '/')"
         echo "   ${BUILD_ERROR[$prog]}" >&2
     fi
+    for a in "${ALLOCATORS[@]}"; do
+        echo "== gossamer build $RELEASE_FLAGS $prog.gos (runtime with $a)" >&2
+        # shellcheck disable=SC2086
+        if ! "${ALLOC_GOS[$a]}" build $RELEASE_FLAGS "$SEEDS/$prog.gos" -o "$WORK/$prog-gos-$a" 2>"$WORK/build-err"; then
+            BUILD_ERROR[$prog-$a]="gossamer build $RELEASE_FLAGS with $a failed: $(grep -m1 . "$WORK/build-err" | tr '|' '/')"
+            echo "   ${BUILD_ERROR[$prog-$a]}" >&2
+        fi
+    done
 done
 
 GO_VERSION="$(go version | awk '{print $3}')"
@@ -159,6 +196,14 @@ command_for() {
         tokio-mimalloc) CMD=("$RUST_BIN/hashmap_tokio_mimalloc") ;;
         rust-threads) CMD=("$RUST_BIN/idle_threads") ;;
         gos-run*) CMD=("$GOS" run "$SEEDS/$prog.gos") ;;
+        gos-build-mimalloc | gos-build-jemalloc)
+            local a="${row#gos-build-}"
+            if [ -n "${BUILD_ERROR[$prog-$a]:-}" ]; then
+                REASON="${BUILD_ERROR[$prog-$a]}"
+                return 1
+            fi
+            CMD=("$WORK/$prog-gos-$a")
+            ;;
         gos-build*)
             if [ -n "${BUILD_ERROR[$prog]:-}" ]; then
                 REASON="${BUILD_ERROR[$prog]}"
@@ -265,6 +310,10 @@ run_row() {
 
 HASHMAP_ROWS=(go go-pool tokio tokio-mimalloc gos-run gos-run-p1 gos-build gos-build-p1)
 IDLE_ROWS=(go rust-threads tokio gos-run gos-run-p1 gos-build gos-build-p1)
+for a in "${ALLOCATORS[@]}"; do
+    HASHMAP_ROWS+=("gos-build-$a")
+    IDLE_ROWS+=("gos-build-$a")
+done
 
 for row in "${HASHMAP_ROWS[@]}"; do
     run_row hashmap "$row" "$TASKS" "$HASHMAP_TIMEOUT"
@@ -289,6 +338,8 @@ label() {
         gos-run-p1) echo "Gossamer \`run\`, GOSSAMER_PROCS=1" ;;
         gos-build) echo "Gossamer built" ;;
         gos-build-p1) echo "Gossamer built, GOSSAMER_PROCS=1" ;;
+        gos-build-mimalloc) echo "Gossamer built, runtime on mimalloc" ;;
+        gos-build-jemalloc) echo "Gossamer built, runtime on jemalloc" ;;
     esac
 }
 # 100000 -> 100,000
@@ -355,6 +406,11 @@ targets() {
     echo "(multi-threaded runtime, one worker per CPU) and mimalloc $MIMALLOC_VERSION; Gossamer rows \"built\" come from"
     echo "$BUILD_TIER, \`run\` rows from \`gossamer run\` (bytecode VM with the Cranelift JIT); the gossamer"
     echo "executable was $GOS_ORIGIN."
+    if [ ${#ALLOCATORS[@]} -gt 0 ]; then
+        echo "Rows \"runtime on mimalloc/jemalloc\" are built like \"Gossamer built\" by a gossamer compiled with"
+        echo "\`cargo build --release -p gossamer --features NAME\`: the runtime's own Rust allocations go to that"
+        echo "allocator (the collected heap and thread stacks are mmap'ed either way)."
+    fi
     echo "Limits here: \`kernel.pid_max\` $(cat /proc/sys/kernel/pid_max), \`vm.max_map_count\` $(cat /proc/sys/vm/max_map_count),"
     echo "\`kernel.threads-max\` $(cat /proc/sys/kernel/threads-max)."
     echo

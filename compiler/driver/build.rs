@@ -19,6 +19,13 @@
 //!   link line (what rustc prints for `--print native-static-libs`, e.g.
 //!   `-lgcc_s -lutil -lrt -lpthread -lm -ldl -lc` on Linux with glibc).
 //!
+//! The driver's allocator features (`mimalloc`, `jemalloc`) are forwarded
+//! to the nested build as gos-rtlib's features of the same names, so that
+//! built executables use the allocator `gossamer run` uses. A different
+//! feature set gives this script a different `OUT_DIR`, hence its own
+//! nested target directory: switching allocators does not rebuild the
+//! others' archives.
+//!
 //! The script reruns only when the runtime's sources, their manifests, the
 //! workspace manifest (profiles) or `Cargo.lock` change.
 
@@ -87,6 +94,12 @@ fn main() {
         .arg(&target_dir);
     if cross {
         cmd.args(["--target", &target]);
+    }
+    // Cargo tells a build script its package's features as CARGO_FEATURE_*.
+    let features: Vec<&str> =
+        ["mimalloc", "jemalloc"].into_iter().filter(|f| std::env::var_os(format!("CARGO_FEATURE_{}", f.to_uppercase())).is_some()).collect();
+    if !features.is_empty() {
+        cmd.args(["--features", &features.join(",")]);
     }
     // Asks rustc for the native libraries; cargo replays the note from its
     // cache when the crate is fresh (checked below, with a saved copy as the

@@ -20,6 +20,21 @@
 //! rejected alternative, a global that each `init` replaces, would make
 //! concurrently running tests read each other's type tables.
 
+// The runtime's own Rust allocations (job boxes, wait cells, registry
+// records, formatting buffers) go to the allocator chosen by a cargo
+// feature, the system allocator by default (docs/performance.md, "Memory
+// under concurrency", has the measurements behind the default). Declared
+// here, in the library, so that `gossamer` and every executable linked with
+// the runtime library get the same one.
+#[cfg(all(feature = "mimalloc", feature = "jemalloc"))]
+compile_error!("gos-runtime: the `mimalloc` and `jemalloc` features choose one allocator each; turn on at most one");
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+#[cfg(all(feature = "jemalloc", not(feature = "mimalloc")))]
+#[global_allocator]
+static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 pub mod chan;
 pub mod fmt;
 pub mod gc;

@@ -4,7 +4,7 @@
 
 use super::*;
 use crate::sched::tests::{channel, go};
-use crate::sched::{enter_main_with, yield_now};
+use crate::sched::{enter_main_with, gosched};
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -278,7 +278,7 @@ impl Rng {
 /// token, a yield of the CPU, or a short sleep.
 fn perturb(rng: &mut Rng) {
     match rng.next(8) {
-        0 => yield_now(),
+        0 => gosched(),
         1 => std::thread::yield_now(),
         2 => crate::sched::sleep_ms(0),
         3 => std::thread::sleep(Duration::from_micros(rng.next(50))),

@@ -68,6 +68,8 @@ pub fn park_for_gc() {
         rec.state_word().store(GoState::Stopped as u32, Ordering::SeqCst);
         enter_running(&rec);
     });
+    // The pause was not this goroutine's running time.
+    crate::sched::restart_slice();
 }
 
 /// Makes the calling thread `Running` (see the module docs): waits while a

@@ -44,23 +44,7 @@ pub(super) unsafe fn call(op: Intrinsic, args: &[u64], ret: TypeId, site: &Site)
             0
         }
         I::StdoutWriteBytes => {
-            let v = args[0];
-            let n = args[1] as i64;
-            crate::vec::check_slice_bounds(0, n, vec_len(v), site);
-            let words = &vec_slice(v)[..(n as usize).min(vec_slice(v).len())];
-            // Vec<u8> holds one byte per word: narrow into a stack buffer
-            // (the common, line-sized case) or a temporary for big writes,
-            // and append in one piece so that the write is never torn.
-            let mut small = [0u8; 4096];
-            if words.len() <= small.len() {
-                for (d, &w) in small.iter_mut().zip(words) {
-                    *d = w as u8;
-                }
-                crate::stdout_write(&small[..words.len()]);
-            } else {
-                let bytes: Vec<u8> = words.iter().map(|&w| w as u8).collect();
-                crate::stdout_write(&bytes);
-            }
+            stdout_write_bytes(args[0], args[1] as i64, site);
             0
         }
         I::StdoutFlush => {
@@ -74,6 +58,32 @@ pub(super) unsafe fn call(op: Intrinsic, args: &[u64], ret: TypeId, site: &Site)
             0
         }
         _ => unreachable!("os::call({op:?})"),
+    }
+}
+
+/// Writes the first `n` elements of the `Vec<u8>` `v` to stdout.
+///
+/// A function of its own, never inlined, because of its 4 KiB buffer: in
+/// `call` it made every native of this module, `sleep` included, reserve
+/// the buffer on the stack, and a sleeping goroutine's thread touched one
+/// more page of stack for it (4 KiB of RSS per sleeping goroutine,
+/// bench/seeds idle tasks).
+#[inline(never)]
+unsafe fn stdout_write_bytes(v: u64, n: i64, site: &Site) {
+    crate::vec::check_slice_bounds(0, n, vec_len(v), site);
+    let words = &vec_slice(v)[..(n as usize).min(vec_slice(v).len())];
+    // Vec<u8> holds one byte per word: narrow into a stack buffer (the
+    // common, line-sized case) or a temporary for big writes, and append in
+    // one piece so that the write is never torn.
+    let mut small = [0u8; 4096];
+    if words.len() <= small.len() {
+        for (d, &w) in small.iter_mut().zip(words) {
+            *d = w as u8;
+        }
+        crate::stdout_write(&small[..words.len()]);
+    } else {
+        let bytes: Vec<u8> = words.iter().map(|&w| w as u8).collect();
+        crate::stdout_write(&bytes);
     }
 }
 

@@ -188,6 +188,7 @@ pub fn enter_main_with(procs: usize) {
     crate::panic::set_goroutine_id(1);
     TOKEN_CELL.with(|c| d.procs.acquire(c));
     registry::set_running(1);
+    restart_slice();
 }
 
 /// The calling goroutine's domain (entering a new one if needed).
@@ -224,6 +225,7 @@ fn goroutine_main(d: &'static Domain, id: u64, program: &'static ProgramInfo, en
     crate::set_thread_program(program);
     crate::panic::set_goroutine_id(id);
     registry::set_running(id);
+    restart_slice();
     entry();
     crate::gc::release_cache();
     registry::clear_vm_stack();
@@ -272,8 +274,53 @@ pub fn native_poll() {
     yield_now();
 }
 
-/// Gives the proc token to the longest-waiting goroutine (if any) and takes
-/// one back behind it.
+thread_local! {
+    /// When the running goroutine's time slice began, on the coarse
+    /// monotonic clock (see [`restart_slice`]).
+    static SLICE_START: Cell<u64> = const { Cell::new(0) };
+}
+
+/// The coarse monotonic clock in nanoseconds: a few nanoseconds to read
+/// (no `rdtsc`), with the kernel tick's resolution (1-4 ms), which is
+/// plenty for 10 ms slices and cheap enough for every token hand-off.
+fn coarse_now_ns() -> u64 {
+    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    // SAFETY: clock_gettime writes the timespec it is given.
+    unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC_COARSE, &mut ts) };
+    ts.tv_sec as u64 * 1_000_000_000 + ts.tv_nsec as u64
+}
+
+/// Starts a new time slice for the calling goroutine: when it takes a
+/// token, and when the world restarts after a collection it was stopped
+/// for (the pause was not its own running time; the collecting goroutine's
+/// slice goes on).
+pub(crate) fn restart_slice() {
+    SLICE_START.with(|s| s.set(coarse_now_ns()));
+}
+
+/// Whether the calling goroutine has run for at least half a slice since
+/// its slice began. Half: the monitor asks only after a whole slice
+/// without a hand-off, so a goroutine that answers "not yet" is one whose
+/// slice a collection restarted (and the coarse clock's tick is the error).
+fn slice_used() -> bool {
+    coarse_now_ns().saturating_sub(SLICE_START.with(|s| s.get())) >= procs::SLICE.as_nanos() as u64 / 2
+}
+
+/// The preemption point (the VM calls it when [`preempt_requested`], compiled
+/// code through [`native_poll`]): gives the proc token to the goroutine at
+/// the head of the token queue (if any) and takes one back behind it, if
+/// the calling goroutine's own time slice is used up.
+///
+/// A goroutine whose slice restarted with the world after a collection
+/// keeps running: the monitor asks every token holder at once when no
+/// hand-off happened for a slice, and it counts the pause as part of that
+/// slice, so without this check every collection was followed by every
+/// running goroutine giving its token away, most often to a `go` not
+/// started yet (bench/seeds: each collection left more half-built maps
+/// alive). The goroutine that collected is not excused: its slice goes on,
+/// so a `main` collecting in a loop still lets others run
+/// (tests/programs/gc/spinning_goroutine.gos under one proc).
+///
 /// Also the collector's safe point: a goroutine asked to stop for a
 /// collection stops here until it ends.
 pub fn yield_now() {
@@ -287,6 +334,19 @@ pub fn yield_now() {
     // (bench/seeds: hundreds of threads and 700 MB live at T = 10,000). A
     // time slice that ends during a collection is asked for again by the
     // monitor's next tick.
+    if crate::gc::safepoint() {
+        return;
+    }
+    if !d.procs.has_waiters() || !slice_used() {
+        return;
+    }
+    without_token(GoState::Runnable, || ());
+}
+
+/// An explicit yield (`time::sleep(0)`): gives the token to the head of the
+/// token queue whatever is left of the slice, and takes one back behind it.
+pub fn gosched() {
+    let d = domain();
     if crate::gc::safepoint() {
         return;
     }
@@ -310,6 +370,7 @@ pub fn without_token<R>(state: GoState, wait: impl FnOnce() -> R) -> R {
         let r = wait();
         TOKEN_CELL.with(|c| d.procs.acquire(c));
         registry::resume_running();
+        restart_slice();
         r
     })
 }
@@ -333,7 +394,7 @@ pub fn block_forever() -> ! {
 /// deadlock.
 pub fn sleep_ms(ms: i64) {
     if ms <= 0 {
-        yield_now();
+        gosched();
         return;
     }
     without_token(GoState::Sleeping, || std::thread::sleep(std::time::Duration::from_millis(ms as u64)));

@@ -10,6 +10,20 @@
 //! so a queued goroutine cannot be overtaken by a newcomer and nobody
 //! starves.
 //!
+//! Goroutines not started yet take their turns together: the queue holds
+//! the parked goroutines in FIFO order plus one *start turn* standing for
+//! every queued `go` job, and a release that reaches the start turn starts
+//! the oldest job and puts the start turn back at the tail while jobs
+//! remain. So when a burst of `go` statements queued thousands of jobs, a
+//! goroutine that yields at the end of its slice waits behind the
+//! goroutines already started plus one start turn, not behind every job:
+//! started goroutines finish before many more start, and the memory of
+//! half-done work stays bounded (bench/seeds, hash-map tasks: with one FIFO
+//! of jobs and parked goroutines, every time slice started one more task,
+//! and at T = 10,000 hundreds were alive at once). New goroutines still get
+//! one turn in every round, so none starves (Go keeps a global queue that
+//! every P checks every 61st schedule for the same reason).
+//!
 //! The fast path of `acquire` only takes a free token when nobody is queued.
 //! The race between a releaser that sees an empty queue and an acquirer that
 //! is about to queue is closed Dekker-style: the acquirer increments
@@ -20,7 +34,11 @@
 //! [`SLICE`]; for every domain with queued goroutines whose hand-off counter
 //! has not moved for a whole slice, it raises the domain's `preempt` flag.
 //! Running goroutines poll it with `preempt_requested` at loop back-edges
-//! and calls and answer with `yield_now`. Rejected: a per-goroutine timer
+//! and calls and answer with `yield_now`, which gives the token away only
+//! if the goroutine's own slice is used up: the slice restarts when the
+//! goroutine takes a token and when a collection that stopped it ends, so
+//! a collection's pause does not count against the goroutines it stopped
+//! (it does against the one that collected). Rejected: a per-goroutine timer
 //! signal (async preemption needs safe points the VM does not have yet) and
 //! a per-goroutine flag (one more thread-local indirection on every poll,
 //! and all token holders must rotate anyway when the queue is not moving).
@@ -38,9 +56,26 @@ use std::time::Duration;
 /// (each ~1-25 µs) and more monitor wake-ups.
 pub const SLICE: Duration = Duration::from_millis(10);
 
-/// A goroutine queued for a token: a parked one, or a new one that has no
-/// thread yet (it gets one together with its token, so a burst of `go`
-/// statements costs threads only as fast as tokens free up).
+/// A turn in the token queue: a parked goroutine, or the start turn shared
+/// by every new goroutine that has no thread yet (it gets one together with
+/// its token, so a burst of `go` statements costs threads only as fast as
+/// tokens free up).
+enum Turn {
+    Wake(Arc<WaitCell>),
+    Start,
+}
+
+/// The token queue: parked goroutines and the start turn in FIFO order,
+/// and the jobs waiting for the start turn, oldest first. Invariant: the
+/// start turn is in `turns` exactly once while `jobs` is not empty, and not
+/// at all when it is.
+struct Queue {
+    turns: VecDeque<Turn>,
+    jobs: VecDeque<super::thread::Job>,
+}
+
+/// What a release hands its token to, taken out of the queue under its
+/// lock and woken or started after it.
 enum Pending {
     Wake(Arc<WaitCell>),
     Start(super::thread::Job),
@@ -51,8 +86,9 @@ pub struct Procs {
     /// How many tokens there are.
     pub total: usize,
     idle: AtomicUsize,
+    /// Goroutines queued (parked ones and jobs), for the lock-free checks.
     waiting: AtomicUsize,
-    queue: Mutex<VecDeque<Pending>>,
+    queue: Mutex<Queue>,
     /// Tokens taken so far: the monitor's measure of progress.
     handoffs: AtomicU64,
     /// Raised by the monitor, polled by `preempt_requested`.
@@ -66,7 +102,7 @@ impl Procs {
             total,
             idle: AtomicUsize::new(total),
             waiting: AtomicUsize::new(0),
-            queue: Mutex::new(VecDeque::new()),
+            queue: Mutex::new(Queue { turns: VecDeque::new(), jobs: VecDeque::new() }),
             handoffs: AtomicU64::new(0),
             preempt: AtomicBool::new(false),
         }
@@ -95,12 +131,12 @@ impl Procs {
         {
             let mut q = self.queue.lock();
             self.waiting.fetch_add(1, Ordering::SeqCst);
-            if q.is_empty() && self.try_take() {
+            if q.turns.is_empty() && self.try_take() {
                 self.waiting.fetch_sub(1, Ordering::SeqCst);
                 return;
             }
             cell.reset();
-            q.push_back(Pending::Wake(cell.clone()));
+            q.turns.push_back(Turn::Wake(cell.clone()));
         }
         cell.wait();
     }
@@ -114,15 +150,20 @@ impl Procs {
         }
         let mut q = self.queue.lock();
         self.waiting.fetch_add(1, Ordering::SeqCst);
-        if q.is_empty() && self.try_take() {
+        if q.turns.is_empty() && self.try_take() {
             self.waiting.fetch_sub(1, Ordering::SeqCst);
             return Some(job);
         }
-        q.push_back(Pending::Start(job));
+        if q.jobs.is_empty() {
+            q.turns.push_back(Turn::Start);
+        }
+        q.jobs.push_back(job);
         None
     }
 
-    /// Gives a token back, handing it to the longest waiter if there is one.
+    /// Gives a token back, handing it to the turn at the queue's head if
+    /// there is one (a parked goroutine, or the oldest job at the start
+    /// turn, which then goes back to the tail while jobs remain).
     pub fn release(&self) {
         self.idle.fetch_add(1, Ordering::SeqCst);
         if self.waiting.load(Ordering::SeqCst) == 0 {
@@ -131,10 +172,19 @@ impl Procs {
         let mut woken = Vec::new();
         {
             let mut q = self.queue.lock();
-            while !q.is_empty() && self.try_take() {
-                let c = q.pop_front().expect("queue checked non-empty");
+            while !q.turns.is_empty() && self.try_take() {
+                let p = match q.turns.pop_front().expect("queue checked non-empty") {
+                    Turn::Wake(c) => Pending::Wake(c),
+                    Turn::Start => {
+                        let job = q.jobs.pop_front().expect("the start turn is queued only while jobs are");
+                        if !q.jobs.is_empty() {
+                            q.turns.push_back(Turn::Start);
+                        }
+                        Pending::Start(job)
+                    }
+                };
                 self.waiting.fetch_sub(1, Ordering::SeqCst);
-                woken.push(c);
+                woken.push(p);
             }
         }
         for p in woken {
@@ -264,5 +314,42 @@ mod tests {
         assert!(peak.load(Ordering::SeqCst) <= 2);
         assert_eq!(p.idle(), 2);
         assert!(!p.has_waiters());
+    }
+
+    #[test]
+    fn a_parked_goroutine_waits_for_one_start_turn_not_for_every_job() {
+        let p: &'static Procs = Box::leak(Box::new(Procs::new(1)));
+        // This thread holds the only token while three jobs and then a
+        // parked goroutine queue for it.
+        p.acquire(&Arc::new(WaitCell::new()));
+        let order = Arc::new(Mutex::new(Vec::new()));
+        for i in 0..3 {
+            let o = order.clone();
+            let job: super::super::thread::Job = Box::new(move || {
+                o.lock().push(i);
+                p.release();
+            });
+            assert!(p.submit(job).is_none(), "no token is free");
+        }
+        let o = order.clone();
+        let parked = std::thread::spawn(move || {
+            p.acquire(&Arc::new(WaitCell::new()));
+            o.lock().push(100);
+            p.release();
+        });
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while p.waiting.load(Ordering::SeqCst) < 4 {
+            assert!(std::time::Instant::now() < deadline, "the goroutine never queued");
+            std::thread::yield_now();
+        }
+        p.release();
+        parked.join().unwrap();
+        while order.lock().len() < 4 {
+            assert!(std::time::Instant::now() < deadline, "the jobs never ran: {:?}", order.lock());
+            std::thread::yield_now();
+        }
+        // The first job had the start turn; the parked goroutine came next,
+        // not after every job.
+        assert_eq!(*order.lock(), vec![0, 100, 1, 2]);
     }
 }

@@ -126,7 +126,7 @@ fn one_proc_runs_one_goroutine_at_a_time() {
                 p.fetch_max(now, Ordering::SeqCst);
                 std::thread::sleep(Duration::from_micros(20));
                 r.fetch_sub(1, Ordering::SeqCst);
-                yield_now();
+                gosched();
             }
             unsafe { crate::sync::wait_group_add(wg, -1).unwrap() };
         });
