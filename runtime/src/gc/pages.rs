@@ -655,7 +655,6 @@ pub fn clear(addr: usize, bytes: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::gc::sizeclass::*;
 
     #[test]
     fn magic_division_is_exact_for_every_class() {
