@@ -535,9 +535,15 @@ impl<'a, 'ctx> Translator<'a, 'ctx> {
     /// Panics with Go's index error unless `i < len` (unsigned).
     fn check_index(&self, i: IntValue<'ctx>, len: IntValue<'ctx>) -> R<()> {
         let out = self.b.build_int_compare(IntPredicate::UGE, i, len, "").map_err(be)?;
+        self.index_panic_if(out, i, len)
+    }
+
+    /// Panics with Go's index error for index `i` and length `len` if
+    /// `bad` (an `i1`, almost never true); continues in a fresh block.
+    fn index_panic_if(&self, bad: IntValue<'ctx>, i: IntValue<'ctx>, len: IntValue<'ctx>) -> R<()> {
         let fail = self.new_block();
         let ok = self.new_block();
-        let br = self.b.build_conditional_branch(out, fail, ok).map_err(be)?;
+        let br = self.b.build_conditional_branch(bad, fail, ok).map_err(be)?;
         self.unlikely(br)?;
         self.b.position_at_end(fail);
         self.call_rt_noreturn(RtFn::IndexOutOfRange, &[i, len, self.site()])?;
@@ -885,13 +891,7 @@ impl<'a, 'ctx> Translator<'a, 'ctx> {
         let len = self.array_len(base)?;
         let last = self.k(p.len as i64 - 1);
         let wrong = self.b.build_int_compare(IntPredicate::NE, len, self.k(p.len as i64), "").map_err(be)?;
-        let fail = self.new_block();
-        let ok = self.new_block();
-        let br = self.b.build_conditional_branch(wrong, fail, ok).map_err(be)?;
-        self.unlikely(br)?;
-        self.b.position_at_end(fail);
-        self.call_rt_noreturn(RtFn::IndexOutOfRange, &[last, len, self.site()])?;
-        self.b.position_at_end(ok);
+        self.index_panic_if(wrong, last, len)?;
         // Each element's fields are in a scope of their own, and LLVM is
         // told that an access in one scope never touches another's words:
         // the elements are distinct objects (no two places share an
