@@ -203,8 +203,8 @@ pub fn find(f: &Function, types: &[TypeKind]) -> Option<Promotion> {
     let first = f.params as usize - f.param_types.len();
     for (k, &ty) in f.param_types.iter().enumerate() {
         let Some((len, elem, field_types)) = array_of_scalar_structs(types, ty) else { continue };
-        if let Some(p) = analyse(f, (first + k) as u16, len, &field_types, types) {
-            return Some(Promotion { elem, ..p });
+        if let Some(p) = analyse(f, (first + k) as u16, len, elem, &field_types, types) {
+            return Some(p);
         }
     }
     None
@@ -354,7 +354,7 @@ pub fn static_lengths(f: &Function, types: &[TypeKind]) -> Vec<Option<u64>> {
 
 /// The dataflow proof for one candidate parameter `base`: what each
 /// register holds at each instruction, then the checks of the module docs.
-fn analyse(f: &Function, base: u16, len: u64, field_types: &[gos_abi::TypeId], types: &[TypeKind]) -> Option<Promotion> {
+fn analyse(f: &Function, base: u16, len: u64, elem: gos_abi::TypeId, field_types: &[gos_abi::TypeId], types: &[TypeKind]) -> Option<Promotion> {
     let n = f.code.len();
     let frame = f.frame_size as usize;
     let mut start = vec![Val::Other; frame];
@@ -416,7 +416,7 @@ fn analyse(f: &Function, base: u16, len: u64, field_types: &[gos_abi::TypeId], t
     if fields.is_empty() || !fields.iter().any(|f| f.written) || len * fields.len() as u64 > MAX_WORDS {
         return None;
     }
-    Some(Promotion { base, len, elem: gos_abi::TypeId(0), fields, tracks })
+    Some(Promotion { base, len, elem, fields, tracks })
 }
 
 #[cfg(test)]
