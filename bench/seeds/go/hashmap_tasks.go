@@ -6,31 +6,9 @@
 // the first `go` to the end of the wait. Build with report.go and task.go.
 package main
 
-import (
-	"sync"
-	"sync/atomic"
-	"time"
-)
-
 func main() {
 	tasks := arg(0, 10000)
 	items := arg(1, 10000)
-	durations := make([]int64, tasks)
-	var check int64
-	var wg sync.WaitGroup
-	wg.Add(int(tasks))
-	start := time.Now()
-	for t := int64(0); t < tasks; t++ {
-		go func(t int64) {
-			began := time.Now()
-			c := task(t, items)
-			// Each goroutine writes only its own element; wg.Wait orders
-			// the writes before main reads them.
-			durations[t] = time.Since(began).Nanoseconds()
-			atomic.AddInt64(&check, c)
-			wg.Done()
-		}(t)
-	}
-	wg.Wait()
-	report(items, time.Since(start), durations, atomic.LoadInt64(&check))
+	total, durations, check := goroutinePerTask(tasks, func(t int64) int64 { return task(t, items) })
+	report(items, total, durations, check)
 }

@@ -1,4 +1,5 @@
-// The part the Go workloads share: reading the count arguments and printing
+// The part the Go workloads share: reading the count arguments, starting a
+// goroutine per task and timing each, and printing
 // the one result line that bench/seeds/run.sh parses, identical in format to
 // the Gossamer and Rust programs' line:
 //
@@ -14,6 +15,8 @@ import (
 	"math"
 	"os"
 	"strconv"
+	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -30,6 +33,31 @@ func arg(i int, def int64) int64 {
 		os.Exit(2)
 	}
 	return v
+}
+
+// goroutinePerTask starts all `tasks` goroutines at once, each running
+// work(t) timed with the monotonic clock from its start to its end, waits
+// for them all, and returns the batch's wall time (first `go` to the end of
+// the wait), each task's duration and the sum of what work returned.
+func goroutinePerTask(tasks int64, work func(t int64) int64) (time.Duration, []int64, int64) {
+	durations := make([]int64, tasks)
+	var check int64
+	var wg sync.WaitGroup
+	wg.Add(int(tasks))
+	start := time.Now()
+	for t := int64(0); t < tasks; t++ {
+		go func(t int64) {
+			began := time.Now()
+			c := work(t)
+			// Each goroutine writes only its own element; wg.Wait orders
+			// the writes before the caller reads them.
+			durations[t] = time.Since(began).Nanoseconds()
+			atomic.AddInt64(&check, c)
+			wg.Done()
+		}(t)
+	}
+	wg.Wait()
+	return time.Since(start), durations, atomic.LoadInt64(&check)
 }
 
 // report prints the result line from the batch's wall time and each task's
