@@ -234,13 +234,17 @@ pub fn compile(module: &Module, opts: &Options) -> Result<Output, String> {
         m.set_data_layout(&tm.get_target_data().get_data_layout());
         let decls = declare(&ctx, &m, module, &reasons)?;
         let mut again = false;
+        let mut promoted = Vec::new();
         for f in 0..n {
             if reasons[f].is_some() {
                 continue;
             }
-            let verdict = translate::Translator::new(&ctx, &m, &decls, funcs, f as u32)
-                .translate()
-                .and_then(|()| define_entry(&ctx, &decls, &funcs[f], f));
+            let verdict = translate::Translator::new(&ctx, &m, &decls, funcs, f as u32).translate().and_then(|p| {
+                if let Some(p) = p {
+                    promoted.push((f, p.describe(&funcs[f], module.types())));
+                }
+                define_entry(&ctx, &decls, &funcs[f], f)
+            });
             let verdict = verdict.and_then(|()| {
                 if decls.bodies[f].verify(false) && decls.entries[f].verify(false) {
                     Ok(())
@@ -283,10 +287,6 @@ pub fn compile(module: &Module, opts: &Options) -> Result<Output, String> {
                 None => {}
             }
         }
-        let promoted = (0..n)
-            .filter(|&f| reasons[f].is_none())
-            .filter_map(|f| promote::find(&funcs[f], module.types()).map(|p| (f, p.describe(&funcs[f], module.types()))))
-            .collect();
         return Ok(Output { object, sizes, fallbacks, promoted, cpu });
     }
 }

@@ -606,8 +606,9 @@ impl<'a, 'ctx> Translator<'a, 'ctx> {
         self.k((((self.fi as u64) << 32) | idx as u64) as i64)
     }
 
-    /// Translates the whole function into its declared body.
-    pub fn translate(mut self) -> R<()> {
+    /// Translates the whole function into its declared body; the fixed
+    /// array it keeps in registers, if any (`promote`).
+    pub fn translate(mut self) -> R<Option<Promotion>> {
         let f = self.f;
         let code = &f.code;
         let mut leaders = vec![false; code.len() + 1];
@@ -738,7 +739,7 @@ impl<'a, 'ctx> Translator<'a, 'ctx> {
         if !terminated {
             self.call_rt_noreturn(RtFn::Unreachable, &[self.site()])?;
         }
-        Ok(())
+        Ok(self.promo.map(|pr| pr.p))
     }
 
     fn bin(&self, dst: u16, a: u16, b: u16, op: impl FnOnce(&Builder<'ctx>, IntValue<'ctx>, IntValue<'ctx>) -> Result<IntValue<'ctx>, BuilderError>) -> R<()> {
