@@ -1,6 +1,6 @@
 //! The LLVM backend of `gossamer build --release`: the VM's validated
 //! bytecode, function by function, to LLVM IR (through `inkwell`, against
-//! the system's LLVM 14), optimised with LLVM's `default<O3>` pipeline for
+//! the system's LLVM 19), optimised with LLVM's `default<O3>` pipeline for
 //! the host CPU (`-mcpu=native`: the host's name and features), written as
 //! one relocatable object.
 //!
@@ -179,12 +179,12 @@ fn define_entry<'ctx>(ctx: &'ctx Context, decls: &Decls<'ctx>, func: &Function, 
     b.position_at_end(ctx.append_basic_block(entry, "entry"));
     let args = entry.get_nth_param(0).ok_or("entry without args")?.into_int_value();
     let site = entry.get_nth_param(1).ok_or("entry without site")?.into_int_value();
-    let base = b.build_int_to_ptr(args, i64t.ptr_type(AddressSpace::default()), "").map_err(e)?;
+    let base = b.build_int_to_ptr(args, ctx.ptr_type(AddressSpace::default()), "").map_err(e)?;
     let mut vals: Vec<BasicMetadataValueEnum> = Vec::new();
     for i in 0..func.params {
         // SAFETY: the caller passes `params` words.
-        let p = unsafe { b.build_in_bounds_gep(base, &[i64t.const_int(i as u64, false)], "") }.map_err(e)?;
-        vals.push(b.build_load(p, "").map_err(e)?.into());
+        let p = unsafe { b.build_in_bounds_gep(i64t, base, &[i64t.const_int(i as u64, false)], "") }.map_err(e)?;
+        vals.push(b.build_load(i64t, p, "").map_err(e)?.into());
     }
     if func.track_caller {
         vals.push(site.into());

@@ -33,8 +33,8 @@ use inkwell::builder::{Builder, BuilderError};
 use inkwell::context::Context;
 use inkwell::intrinsics::Intrinsic;
 use inkwell::module::Module;
-use inkwell::types::{BasicMetadataTypeEnum, FloatType, IntType, PointerType};
-use inkwell::values::{BasicMetadataValueEnum, BasicValue, BasicValueEnum, CallableValue, FloatValue, FunctionValue, IntValue, PointerValue};
+use inkwell::types::{BasicMetadataTypeEnum, BasicTypeEnum, FloatType, IntType, PointerType};
+use inkwell::values::{BasicMetadataValueEnum, BasicValue, BasicValueEnum, FloatValue, FunctionValue, IntValue, PointerValue};
 use inkwell::{AddressSpace, AtomicOrdering, FloatPredicate, IntPredicate};
 use std::collections::HashMap;
 
@@ -178,7 +178,7 @@ impl<'a, 'ctx> Translator<'a, 'ctx> {
             func: decls.bodies[fi as usize],
             i64t,
             f64t: ctx.f64_type(),
-            p64: i64t.ptr_type(AddressSpace::default()),
+            p64: ctx.ptr_type(AddressSpace::default()),
             regs: Vec::new(),
             float_regs: Vec::new(),
             blocks: HashMap::new(),
@@ -203,9 +203,16 @@ impl<'a, 'ctx> Translator<'a, 'ctx> {
         self.i64t.const_int(v as u64, true)
     }
 
+    /// Register `reg` as it is kept: a `double` if it only ever holds
+    /// f64s, else an `i64`.
+    fn reg(&self, reg: u16) -> R<BasicValueEnum<'ctx>> {
+        let ty: BasicTypeEnum = if self.float_regs[reg as usize] { self.f64t.into() } else { self.i64t.into() };
+        self.b.build_load(ty, self.regs[reg as usize], "").map_err(be)
+    }
+
     /// Register `reg` as a word.
     fn r(&self, reg: u16) -> R<IntValue<'ctx>> {
-        let v = self.b.build_load(self.regs[reg as usize], "").map_err(be)?;
+        let v = self.reg(reg)?;
         if self.float_regs[reg as usize] {
             Ok(self.b.build_bit_cast(v, self.i64t, "").map_err(be)?.into_int_value())
         } else {
@@ -215,7 +222,7 @@ impl<'a, 'ctx> Translator<'a, 'ctx> {
 
     /// Register `reg` as an f64.
     fn fv(&self, reg: u16) -> R<FloatValue<'ctx>> {
-        let v = self.b.build_load(self.regs[reg as usize], "").map_err(be)?;
+        let v = self.reg(reg)?;
         if self.float_regs[reg as usize] {
             Ok(v.into_float_value())
         } else {
@@ -295,7 +302,7 @@ impl<'a, 'ctx> Translator<'a, 'ctx> {
     fn word_ptr(&self, base: IntValue<'ctx>, idx: IntValue<'ctx>) -> R<PointerValue<'ctx>> {
         let p = self.b.build_int_to_ptr(base, self.p64, "").map_err(be)?;
         // SAFETY (of the builder call): a GEP over i64 with one index.
-        unsafe { self.b.build_in_bounds_gep(p, &[idx], "") }.map_err(be)
+        unsafe { self.b.build_in_bounds_gep(self.i64t, p, &[idx], "") }.map_err(be)
     }
 
     /// Word `idx` (a constant) of the object at `base`.
@@ -328,7 +335,7 @@ impl<'a, 'ctx> Translator<'a, 'ctx> {
 
     /// Loads heap word `p` of kind `w`.
     fn load_tagged(&self, p: PointerValue<'ctx>, w: Word) -> R<BasicValueEnum<'ctx>> {
-        let v = self.b.build_load(p, "").map_err(be)?;
+        let v = self.b.build_load(self.i64t, p, "").map_err(be)?;
         if let Some(ins) = v.as_instruction_value() {
             ins.set_metadata(self.tbaa_tag(w), self.tbaa).map_err(|e| e.to_string())?;
         }
@@ -346,7 +353,7 @@ impl<'a, 'ctx> Translator<'a, 'ctx> {
     /// program runs (the run's tables of literals, array lengths and
     /// bodies), so loads of it leave loops.
     fn load_invariant(&self, p: PointerValue<'ctx>) -> R<IntValue<'ctx>> {
-        let v = self.b.build_load(p, "").map_err(be)?;
+        let v = self.b.build_load(self.i64t, p, "").map_err(be)?;
         if let Some(ins) = v.as_instruction_value() {
             ins.set_metadata(self.ctx.metadata_node(&[]), self.invariant).map_err(|e| e.to_string())?;
         }
@@ -358,7 +365,7 @@ impl<'a, 'ctx> Translator<'a, 'ctx> {
         let t = self.decls.rt_table.as_pointer_value();
         let i32t = self.ctx.i32_type();
         // SAFETY: `gos_rt` is `[WORDS x i64]` and idx < WORDS.
-        let p = unsafe { self.b.build_in_bounds_gep(t, &[i32t.const_zero(), i32t.const_int(idx as u64, false)], "") }
+        let p = unsafe { self.b.build_in_bounds_gep(self.i64t, t, &[i32t.const_int(idx as u64, false)], "") }
             .map_err(be)?;
         self.load_invariant(p)
     }
@@ -440,7 +447,7 @@ impl<'a, 'ctx> Translator<'a, 'ctx> {
     /// block.
     fn poll(&self) -> R<()> {
         let p = self.decls.poll_word.as_pointer_value();
-        let w = self.b.build_load(p, "poll").map_err(be)?;
+        let w = self.b.build_load(self.ctx.i32_type(), p, "poll").map_err(be)?;
         let ins = w.as_instruction_value().ok_or("poll load")?;
         ins.set_alignment(4).map_err(|e| e.to_string())?;
         ins.set_atomic_ordering(AtomicOrdering::Monotonic).map_err(|e| e.to_string())?;
@@ -595,7 +602,7 @@ impl<'a, 'ctx> Translator<'a, 'ctx> {
             let v = self.r(args + i as u16)?;
             let i32t = self.ctx.i32_type();
             // SAFETY: the slot has room for the largest operation's words.
-            let p = unsafe { self.b.build_in_bounds_gep(slot, &[i32t.const_zero(), i32t.const_int(i as u64, false)], "") }
+            let p = unsafe { self.b.build_in_bounds_gep(self.i64t, slot, &[i32t.const_int(i as u64, false)], "") }
                 .map_err(be)?;
             self.b.build_store(p, v).map_err(be)?;
         }
@@ -709,10 +716,10 @@ impl<'a, 'ctx> Translator<'a, 'ctx> {
                 let params = self.funcs[callee.0 as usize].params as u16;
                 let mut args = Vec::new();
                 for i in 0..params {
-                    args.push(self.b.build_load(self.regs[(base.0 + i) as usize], "").map_err(be)?);
+                    args.push(self.reg(base.0 + i)?);
                 }
                 let x = self.r(other)?;
-                let a = self.b.build_load(acc, "").map_err(be)?.into_int_value();
+                let a = self.b.build_load(self.i64t, acc, "").map_err(be)?.into_int_value();
                 let sum = self.b.build_int_add(a, x, "").map_err(be)?;
                 self.b.build_store(acc, sum).map_err(be)?;
                 for (i, v) in args.into_iter().enumerate() {
@@ -918,7 +925,7 @@ impl<'a, 'ctx> Translator<'a, 'ctx> {
                 ins.set_metadata(scopes[k as usize].0, scope_kind).map_err(|e| e.to_string())?;
                 ins.set_metadata(scopes[k as usize].1, noalias_kind).map_err(|e| e.to_string())?;
                 let v = if fd.f64 { self.b.build_bit_cast(v, self.f64t, "").map_err(be)? } else { v };
-                let dst = self.promoted_field(fields[j], self.k(k as i64))?;
+                let dst = self.promoted_field(fields[j], self.k(k as i64), fd.f64)?;
                 self.b.build_store(dst, v).map_err(be)?;
             }
         }
@@ -946,10 +953,15 @@ impl<'a, 'ctx> Translator<'a, 'ctx> {
     }
 
     /// The address of element `k`'s copy of a promoted field.
-    fn promoted_field(&self, local: PointerValue<'ctx>, k: IntValue<'ctx>) -> R<PointerValue<'ctx>> {
+    fn promoted_field(&self, local: PointerValue<'ctx>, k: IntValue<'ctx>, f64: bool) -> R<PointerValue<'ctx>> {
         // SAFETY (of the builder call): `local` is `[len x T]` and `k` was
         // bounds-checked against `len` when the element was indexed.
-        unsafe { self.b.build_in_bounds_gep(local, &[self.i64t.const_zero(), k], "") }.map_err(be)
+        unsafe { self.b.build_in_bounds_gep(self.field_type(f64), local, &[k], "") }.map_err(be)
+    }
+
+    /// The type a promoted field is kept as.
+    fn field_type(&self, f64: bool) -> BasicTypeEnum<'ctx> {
+        if f64 { self.f64t.into() } else { self.i64t.into() }
     }
 
     /// Writes the written promoted fields back into the elements, before a
@@ -962,8 +974,8 @@ impl<'a, 'ctx> Translator<'a, 'ctx> {
                 if !fd.written {
                     continue;
                 }
-                let src = self.promoted_field(pr.fields[j], self.k(k as i64))?;
-                let v = self.b.build_load(src, "").map_err(be)?;
+                let src = self.promoted_field(pr.fields[j], self.k(k as i64), fd.f64)?;
+                let v = self.b.build_load(self.field_type(fd.f64), src, "").map_err(be)?;
                 let v = if fd.f64 { self.b.build_bit_cast(v, self.i64t, "").map_err(be)? } else { v };
                 let dst = self.word_ptr(elem, self.i64t.const_int(field_word(fd.idx as usize), false))?;
                 let ins = self.b.build_store(dst, v).map_err(be)?;
@@ -981,8 +993,9 @@ impl<'a, 'ctx> Translator<'a, 'ctx> {
         let Some(pr) = &self.promo else { return Ok(None) };
         let j = pr.p.slot(idx).ok_or("promoted field not recorded")?;
         let ip = *pr.index.get(&obj).ok_or("element register without an index")?;
-        let k = self.b.build_load(ip, "").map_err(be)?.into_int_value();
-        Ok(Some((self.promoted_field(pr.fields[j], k)?, pr.p.fields[j].f64)))
+        let k = self.b.build_load(self.i64t, ip, "").map_err(be)?.into_int_value();
+        let f64 = pr.p.fields[j].f64;
+        Ok(Some((self.promoted_field(pr.fields[j], k, f64)?, f64)))
     }
 
     fn instr(&mut self, ins: Instr) -> R<()> {
@@ -991,13 +1004,13 @@ impl<'a, 'ctx> Translator<'a, 'ctx> {
         match ins {
             I::Nop {} => {}
             I::Move { dst, src } => {
-                let v = self.b.build_load(self.regs[src.0 as usize], "").map_err(be)?;
+                let v = self.reg(src.0)?;
                 self.w(dst.0, v)?;
                 // An element pointer's copy is the same element.
                 if let Some(pr) = self.promo.as_ref().filter(|pr| pr.p.tracks[self.pc]) {
                     let from = *pr.index.get(&src.0).ok_or("element register without an index")?;
                     let to = *pr.index.get(&dst.0).ok_or("element register without an index")?;
-                    let k = self.b.build_load(from, "").map_err(be)?;
+                    let k = self.b.build_load(self.i64t, from, "").map_err(be)?;
                     self.b.build_store(to, k).map_err(be)?;
                 }
             }
@@ -1015,7 +1028,7 @@ impl<'a, 'ctx> Translator<'a, 'ctx> {
             }
             I::LoadGlobal { dst, g } => {
                 let p = self.table_elem(rt_tables::GLOBALS, g.0 as u64)?;
-                let v = self.b.build_load(p, "").map_err(be)?;
+                let v = self.b.build_load(self.i64t, p, "").map_err(be)?;
                 self.w(dst.0, v)?
             }
             I::StoreGlobal { src, g } => {
@@ -1283,13 +1296,12 @@ impl<'a, 'ctx> Translator<'a, 'ctx> {
                 let target = phi.as_basic_value().into_int_value();
                 let params: Vec<BasicMetadataTypeEnum> = (0..n).map(|_| self.i64t.into()).collect();
                 let fty = self.i64t.fn_type(&params, false);
-                let fp = self.b.build_int_to_ptr(target, fty.ptr_type(AddressSpace::default()), "").map_err(be)?;
-                let callable = CallableValue::try_from(fp).map_err(|_| "closure body is not a function pointer".to_string())?;
+                let fp = self.b.build_int_to_ptr(target, self.p64, "").map_err(be)?;
                 let mut args: Vec<BasicMetadataValueEnum> = Vec::new();
                 for i in 0..n as u16 {
                     args.push(self.r(base.0 + i)?.into());
                 }
-                let c = self.b.build_call(callable, &args, "").map_err(be)?;
+                let c = self.b.build_indirect_call(fty, fp, &args, "").map_err(be)?;
                 let v = c.try_as_basic_value().basic().ok_or("a closure body without a result")?;
                 self.w(base.0, v)?
             }
@@ -1297,7 +1309,7 @@ impl<'a, 'ctx> Translator<'a, 'ctx> {
                 self.promoted_write_back()?;
                 let mut v = self.r(src.0)?;
                 if let Some(acc) = self.acc {
-                    let a = self.b.build_load(acc, "").map_err(be)?.into_int_value();
+                    let a = self.b.build_load(self.i64t, acc, "").map_err(be)?.into_int_value();
                     v = self.b.build_int_add(a, v, "").map_err(be)?;
                 }
                 self.b.build_return(Some(&v)).map_err(be)?;
@@ -1309,8 +1321,8 @@ impl<'a, 'ctx> Translator<'a, 'ctx> {
             I::Unreachable {} => self.call_rt_noreturn(RtFn::Unreachable, &[self.site()])?,
 
             I::GetField { dst, obj, idx } if self.promo.is_some() => {
-                let (p, _) = self.promoted_access(obj.0, idx.0)?.ok_or("no promotion")?;
-                let v = self.b.build_load(p, "").map_err(be)?;
+                let (p, f64) = self.promoted_access(obj.0, idx.0)?.ok_or("no promotion")?;
+                let v = self.b.build_load(self.field_type(f64), p, "").map_err(be)?;
                 self.w(dst.0, v)?
             }
             I::SetField { obj, idx, src } if self.promo.is_some() => {
@@ -1518,7 +1530,7 @@ impl<'a, 'ctx> Translator<'a, 'ctx> {
             ins.set_atomic_ordering(ord).map_err(|e| e.to_string())
         };
         if op == gos_abi::Intrinsic::I64VecGet {
-            let v = self.b.build_load(p, "").map_err(be)?;
+            let v = self.b.build_load(self.i64t, p, "").map_err(be)?;
             atomic(v.as_instruction_value().ok_or("I64Vec load")?, AtomicOrdering::SequentiallyConsistent)?;
             Ok(v.into_int_value())
         } else {
