@@ -165,10 +165,13 @@ fn reads(ins: &Instr) -> Vec<u16> {
     out
 }
 
-/// The register instruction `ins` writes, if any.
+/// The register instruction `ins` writes, if any: its `dst`, a loop's
+/// counter, or a call's result (which lands in its `base`, the register of
+/// its first argument).
 fn writes(ins: &Instr) -> Option<u16> {
     match *ins {
         Instr::ForLoop { i, .. } => Some(i.0),
+        Instr::Call { base, .. } | Instr::CallClosure { base, .. } => Some(base.0),
         _ => {
             let mut w = None;
             ins.for_each_operand(&mut |name, op| {
