@@ -378,7 +378,10 @@ pub fn without_token<R>(state: GoState, wait: impl FnOnce() -> R) -> R {
 /// Parks the calling goroutine until `w` is completed. The caller has
 /// counted it blocked and published it, and holds no lock.
 pub fn park(w: &Waiter) {
-    without_token(GoState::Blocked, || w.cell.wait());
+    // Read before the token goes back: goroutines queued for a token now
+    // mean every CPU the runtime may use is taken (see `wait_with`).
+    let spin = !domain().procs.has_waiters();
+    without_token(GoState::Blocked, || w.cell.wait_with(spin));
 }
 
 /// Blocks the calling goroutine forever (a `select` with no arms).

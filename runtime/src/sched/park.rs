@@ -154,10 +154,21 @@ impl WaitCell {
     /// Waits until a claimer completes the cell: spins (if few threads
     /// are spinning), then sleeps.
     pub fn wait(&self) {
+        self.wait_with(true)
+    }
+
+    /// [`wait`](Self::wait), spinning for long only if `spin`: a waiter
+    /// whose partner has no free CPU to run on (every proc token taken and
+    /// goroutines queued for one) only burns the CPU the others need, so
+    /// it spins just the short while that catches a hand-off already under
+    /// way, then sleeps, as Go's scheduler spins only while Ps are idle.
+    pub fn wait_with(&self, spin: bool) {
         // Under loom the spin phase is skipped (loom cannot model the
         // clock); the sleeping phase below is the protocol being checked.
         #[cfg(not(loom))]
-        self.spin();
+        self.spin(spin);
+        #[cfg(loom)]
+        let _ = spin;
         loop {
             let s = self.state.load(Ordering::Acquire);
             if s & PHASE == DONE {
@@ -173,13 +184,16 @@ impl WaitCell {
     /// The spinning phase of `wait`: returns when the cell is done or
     /// spinning should stop.
     #[cfg(not(loom))]
-    fn spin(&self) {
+    fn spin(&self, long: bool) {
         use std::sync::atomic::Ordering;
         for _ in 0..SHORT_SPIN {
             if self.is_done() {
                 return;
             }
             std::hint::spin_loop();
+        }
+        if !long {
+            return;
         }
         if SPINNERS.fetch_add(1, Ordering::Relaxed) < max_spinners() {
             let start = now_ns();
