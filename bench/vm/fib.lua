@@ -8,4 +8,4 @@ local function fib(n)
   return fib(n - 1) + fib(n - 2)
 end
 
-print(fib(33))
+print(fib(35))

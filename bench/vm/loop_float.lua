@@ -1,6 +1,6 @@
 -- Mandelbrot-set escape counts: the Lua 5.4 twin of loop_float.gos.
 
-local size = 400
+local size = 800
 local max_iter = 100
 local total = 0
 for py = 0, size - 1 do

@@ -2,7 +2,7 @@
 
 
 def main():
-    size = 400
+    size = 800
     max_iter = 100
     total = 0
     for py in range(size):

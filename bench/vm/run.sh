@@ -14,7 +14,9 @@
 #   RUNS: runs per workload and runtime (default 5);
 #   WORKLOAD: fib, loop_int, loop_float, nbody, strings, hashmap (default: all six).
 #
-# Each program is run RUNS times per runtime; the reported time is the median
+# Each program is run RUNS times per runtime, in rounds that run every
+# runtime once in turn (a change of the shared machine's load then falls on
+# all runtimes alike); the reported time is the median
 # wall time of a whole process (start-up included), measured with bash's
 # microsecond clock $EPOCHREALTIME so that no timing process sits inside the
 # measurement. The three runtimes must print the same bytes on every run, or
@@ -153,27 +155,53 @@ median_seconds() {
         }'
 }
 
-# measure NAME RUNTIME CMD...: runs CMD RUNS times, checks that every run
-# prints what the first one printed, keeps the output in $TMP/NAME.RUNTIME.out
-# and prints the median time.
+# command_of NAME RUNTIME: sets CMD to the command line that runs workload
+# NAME on RUNTIME (with the workload's arguments, $args).
+command_of() {
+    local name="$1" runtime="$2" src
+    src="$(gos_src "$name")"
+    case "$runtime" in
+        gossamer) CMD=("${GOS_RUN[@]}" "$src") ;;
+        jit) CMD=("$GOS" run --jit "$src") ;;
+        tiered) CMD=("$GOS" run "$src") ;;
+        build) CMD=("$TMP/$name.exe") ;;
+        release) CMD=("$TMP/$name.release") ;;
+        rust) CMD=("$TMP/$name.rust") ;;
+        lua) CMD=("$LUA" "$BENCH/$name.lua") ;;
+        python) CMD=("$PY" "$BENCH/$name.py") ;;
+    esac
+    CMD+=("${args[@]}")
+}
+
+# measure NAME RUNTIME...: runs workload NAME on every RUNTIME, RUNS rounds
+# of one run each in turn (so a change of the machine's load during the
+# measurement falls on all of them alike, rather than on whichever ran
+# then), checks that every run of a runtime prints what its first run
+# printed, keeps that output in $TMP/NAME.RUNTIME.out and the median time
+# in seconds in $TMP/NAME.RUNTIME.median.
 measure() {
-    local name="$1" runtime="$2"
-    shift 2
-    local first="$TMP/$name.$runtime.out" times="$TMP/$name.$runtime.times"
-    : >"$times"
-    local i
-    for ((i = 1; i <= RUNS; i++)); do
-        local out="$TMP/$name.$runtime.run$i"
-        time_once "$out" "$@" >>"$times"
-        if [ "$i" -eq 1 ]; then
-            cp "$out" "$first"
-        elif ! cmp -s "$out" "$first"; then
-            echo "error: $runtime printed different output on run $i of $name" >&2
-            diff "$first" "$out" >&2 || true
-            exit 1
-        fi
+    local name="$1" runtime i
+    shift
+    for runtime in "$@"; do
+        : >"$TMP/$name.$runtime.times"
     done
-    median_seconds <"$times"
+    for ((i = 1; i <= RUNS; i++)); do
+        for runtime in "$@"; do
+            local first="$TMP/$name.$runtime.out" out="$TMP/$name.$runtime.run$i"
+            command_of "$name" "$runtime"
+            time_once "$out" "${CMD[@]}" >>"$TMP/$name.$runtime.times"
+            if [ "$i" -eq 1 ]; then
+                cp "$out" "$first"
+            elif ! cmp -s "$out" "$first"; then
+                echo "error: $runtime printed different output on run $i of $name" >&2
+                diff "$first" "$out" >&2 || true
+                exit 1
+            fi
+        done
+    done
+    for runtime in "$@"; do
+        median_seconds <"$TMP/$name.$runtime.times" >"$TMP/$name.$runtime.median"
+    done
 }
 
 ratio() {
@@ -186,17 +214,21 @@ for name in "${WORKLOADS[@]}"; do
     src="$(gos_src "$name")"
     # shellcheck disable=SC2207
     args=($(args_of "$name"))
-    t_gos="$(measure "$name" gossamer "${GOS_RUN[@]}" "$src" "${args[@]}")"
-    t_jit="$(measure "$name" jit "$GOS" run --jit "$src" "${args[@]}")"
-    t_tier="$(measure "$name" tiered "$GOS" run "$src" "${args[@]}")"
-    t_build="$(measure "$name" build "$TMP/$name.exe" "${args[@]}")"
-    t_rel="$(measure "$name" release "$TMP/$name.release" "${args[@]}")"
+    runtimes=(gossamer jit tiered build release lua python)
+    [ -x "$TMP/$name.rust" ] && runtimes+=(rust)
+    measure "$name" "${runtimes[@]}"
+    median_of() { cat "$TMP/$name.$1.median"; }
+    t_gos="$(median_of gossamer)"
+    t_jit="$(median_of jit)"
+    t_tier="$(median_of tiered)"
+    t_build="$(median_of build)"
+    t_rel="$(median_of release)"
     t_rust="-"
     if [ -x "$TMP/$name.rust" ]; then
-        t_rust="$(measure "$name" rust "$TMP/$name.rust" "${args[@]}")"
+        t_rust="$(median_of rust)"
     fi
-    t_lua="$(measure "$name" lua "$LUA" "$BENCH/$name.lua" "${args[@]}")"
-    t_py="$(measure "$name" python "$PY" "$BENCH/$name.py" "${args[@]}")"
+    t_lua="$(median_of lua)"
+    t_py="$(median_of python)"
     for runtime in jit tiered build release lua python $([ "$t_rust" != "-" ] && echo rust); do
         if ! cmp -s "$TMP/$name.gossamer.out" "$TMP/$name.$runtime.out"; then
             echo "error: $name: gossamer and $runtime disagree" >&2
@@ -235,7 +267,7 @@ block="$TMP/block.md"
     echo "<!-- vm-bench:begin -->"
     echo "Measured $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) CPUs ($cpu, load average $load at the end), commit \`$commit\`$commit_note,"
     echo "with \`bench/vm/run.sh $RUNS${1:+ $*}\`: the median wall time of $RUNS runs of each whole"
-    echo "process, start-up included (\`gossamer run\` parses and checks the program first, about 8 ms)."
+    echo "process (in $RUNS rounds that run every runtime once in turn), start-up included (\`gossamer run\` parses and checks the program first, about 8 ms)."
     echo "Columns: vm = \`gossamer run --vm\`; jit = \`gossamer run --jit\` (everything compiled by Cranelift"
     echo "before \`main\`); run = \`gossamer run\` (interpreted until hot, then compiled); build = the"
     echo "executable of \`gossamer build\` (Cranelift); release = \`gossamer build --release\` (LLVM -O3, host CPU);"

@@ -1,7 +1,7 @@
 // Rust reference for bench/vm/loop_float.gos: the same operations in the
 // same order (no fused multiply-add), so the same count.
 fn main() {
-    let size: i64 = std::hint::black_box(400);
+    let size: i64 = std::hint::black_box(800);
     let max_iter = 100;
     let mut total: i64 = 0;
     for py in 0..size {
