@@ -16,6 +16,9 @@
 // - the main thread writes the blocks in order with large writes, handing
 //   each buffer back to its worker: memory is bounded by the block size.
 //
+// The items shared with the diagnostic fasta_cells.rs (which includes this
+// file as a module and changes only the cell width) are `pub`.
+//
 // Build: rustc -C opt-level=3 -C target-cpu=native fasta.rs
 // Run:   ./fasta 25000000 | md5sum   (fd55b9e8011c781131046b6dd87511e1)
 
@@ -23,20 +26,20 @@ use std::io::{self, Write};
 use std::sync::mpsc::{channel, sync_channel, Receiver, Sender, SyncSender};
 use std::thread;
 
-const IM: u64 = 139968;
-const IA: u64 = 3877;
-const IC: u64 = 29573;
-const SEED: u64 = 42;
+pub const IM: u64 = 139968;
+pub const IA: u64 = 3877;
+pub const IC: u64 = 29573;
+pub const SEED: u64 = 42;
 
-const LINE: usize = 60;
+pub const LINE: usize = 60;
 /// Letters per block: whole lines, and a multiple of the four chains.
-const BLOCK_LINES: usize = 1024;
-const BLOCK_CHARS: usize = BLOCK_LINES * LINE;
-const BLOCK_BYTES: usize = BLOCK_LINES * (LINE + 1);
+pub const BLOCK_LINES: usize = 1024;
+pub const BLOCK_CHARS: usize = BLOCK_LINES * LINE;
+pub const BLOCK_BYTES: usize = BLOCK_LINES * (LINE + 1);
 /// Buffers per worker: one being filled while main writes the other.
-const BUFFERS_PER_WORKER: usize = 2;
+pub const BUFFERS_PER_WORKER: usize = 2;
 
-const ALU: &[u8] = b"GGCCGGGCGCGGTGGCTCACGCCTGTAATCCCAGCACTTTGG\
+pub const ALU: &[u8] = b"GGCCGGGCGCGGTGGCTCACGCCTGTAATCCCAGCACTTTGG\
 GAGGCCGAGGCGGGCGGATCACCTGAGGTCAGGAGTTCGAGA\
 CCAGCCTGGCCAACATGGTGAAACCCCGTCTCTACTAAAAAT\
 ACAAAAATTAGCCGGGCGTGGTGGCGCGCGCCTGTAATCCCA\
@@ -44,7 +47,7 @@ GCTACTCGGGAGGCTGAGGCAGGAGAATCGCTTGAACCCGGG\
 AGGCGGAGGTTGCAGTGAGCCGAGATCGCGCCACTGCACTCC\
 AGCCTGGGCGACAGAGCGAGACTCCGTCTCAAAAA";
 
-const IUB: &[(u8, f64)] = &[
+pub const IUB: &[(u8, f64)] = &[
     (b'a', 0.27),
     (b'c', 0.12),
     (b'g', 0.12),
@@ -62,11 +65,11 @@ const IUB: &[(u8, f64)] = &[
     (b'Y', 0.02),
 ];
 
-const HOMO_SAPIENS: &[(u8, f64)] = &[(b'a', 0.3029549426680), (b'c', 0.1979883004921), (b'g', 0.1975473066391), (b't', 0.3015094502008)];
+pub const HOMO_SAPIENS: &[(u8, f64)] = &[(b'a', 0.3029549426680), (b'c', 0.1979883004921), (b'g', 0.1975473066391), (b't', 0.3015094502008)];
 
 /// The affine map s -> mul * s + add (mod IM) of `k` LCG steps, built by
 /// squaring: O(log k).
-fn lcg_map(mut k: u64) -> (u64, u64) {
+pub fn lcg_map(mut k: u64) -> (u64, u64) {
     let (mut mul, mut add) = (1, 0);
     let (mut pm, mut pa) = (IA, IC);
     while k > 0 {
@@ -81,14 +84,14 @@ fn lcg_map(mut k: u64) -> (u64, u64) {
     (mul, add)
 }
 
-fn lcg_jump(seed: u64, k: u64) -> u64 {
+pub fn lcg_jump(seed: u64, k: u64) -> u64 {
     let (mul, add) = lcg_map(k);
     (mul * seed + add) % IM
 }
 
 /// The letter of every LCG state: the first whose cumulative probability
 /// (an f64 sum in the task's order) exceeds state / IM.
-fn make_table(genes: &[(u8, f64)]) -> Vec<u8> {
+pub fn make_table(genes: &[(u8, f64)]) -> Vec<u8> {
     let mut cumulative = Vec::with_capacity(genes.len());
     let mut acc = 0.0;
     for &(_, p) in genes {
@@ -147,17 +150,17 @@ fn fill(out: &mut [u8], table: &[u8], seed: u64, chars: usize) -> usize {
 }
 
 /// A random section: its header, table, first state and length.
-struct Section {
-    header: &'static [u8],
-    table: Vec<u8>,
-    seed: u64,
-    chars: usize,
-    blocks: usize,
+pub struct Section {
+    pub header: &'static [u8],
+    pub table: Vec<u8>,
+    pub seed: u64,
+    pub chars: usize,
+    pub blocks: usize,
 }
 
 /// Block `b` of all the random sections together: the section and the
 /// letter offset inside it.
-fn locate(sections: &[Section], mut b: usize) -> (usize, usize) {
+pub fn locate(sections: &[Section], mut b: usize) -> (usize, usize) {
     for (i, s) in sections.iter().enumerate() {
         if b < s.blocks {
             return (i, b * BLOCK_CHARS);
@@ -167,7 +170,7 @@ fn locate(sections: &[Section], mut b: usize) -> (usize, usize) {
     unreachable!("block beyond the last section")
 }
 
-fn repeat_fasta(out: &mut impl Write, header: &[u8], count: usize) -> io::Result<()> {
+pub fn repeat_fasta(out: &mut impl Write, header: &[u8], count: usize) -> io::Result<()> {
     out.write_all(header)?;
     // The line starts repeat after ALU.len() lines (60 and 287 are coprime):
     // build that period once, a few times over for large writes.

@@ -11,6 +11,9 @@
 // the gap between fasta.gos and the reference that no code generator can
 // close (docs/performance.md).
 //
+// Everything but `fill` and `main` is the reference's own code: this file
+// includes fasta.rs as a module.
+//
 // Build: rustc -C opt-level=3 -C target-cpu=native fasta_cells.rs
 // Run:   ./fasta_cells 25000000 | md5sum   (fd55b9e8011c781131046b6dd87511e1)
 
@@ -18,92 +21,12 @@ use std::io::{self, Write};
 use std::sync::mpsc::{channel, sync_channel, Receiver, Sender, SyncSender};
 use std::thread;
 
-const IM: u64 = 139968;
-const IA: u64 = 3877;
-const IC: u64 = 29573;
-const SEED: u64 = 42;
+#[path = "fasta.rs"]
+#[allow(dead_code)]
+mod reference;
+use reference::*;
 
-const LINE: usize = 60;
-/// Letters per block: whole lines, and a multiple of the four chains.
-const BLOCK_LINES: usize = 1024;
-const BLOCK_CHARS: usize = BLOCK_LINES * LINE;
-const BLOCK_BYTES: usize = BLOCK_LINES * (LINE + 1);
-/// Buffers per worker: one being filled while main writes the other.
-const BUFFERS_PER_WORKER: usize = 2;
-
-const ALU: &[u8] = b"GGCCGGGCGCGGTGGCTCACGCCTGTAATCCCAGCACTTTGG\
-GAGGCCGAGGCGGGCGGATCACCTGAGGTCAGGAGTTCGAGA\
-CCAGCCTGGCCAACATGGTGAAACCCCGTCTCTACTAAAAAT\
-ACAAAAATTAGCCGGGCGTGGTGGCGCGCGCCTGTAATCCCA\
-GCTACTCGGGAGGCTGAGGCAGGAGAATCGCTTGAACCCGGG\
-AGGCGGAGGTTGCAGTGAGCCGAGATCGCGCCACTGCACTCC\
-AGCCTGGGCGACAGAGCGAGACTCCGTCTCAAAAA";
-
-const IUB: &[(u8, f64)] = &[
-    (b'a', 0.27),
-    (b'c', 0.12),
-    (b'g', 0.12),
-    (b't', 0.27),
-    (b'B', 0.02),
-    (b'D', 0.02),
-    (b'H', 0.02),
-    (b'K', 0.02),
-    (b'M', 0.02),
-    (b'N', 0.02),
-    (b'R', 0.02),
-    (b'S', 0.02),
-    (b'V', 0.02),
-    (b'W', 0.02),
-    (b'Y', 0.02),
-];
-
-const HOMO_SAPIENS: &[(u8, f64)] = &[(b'a', 0.3029549426680), (b'c', 0.1979883004921), (b'g', 0.1975473066391), (b't', 0.3015094502008)];
-
-/// The affine map s -> mul * s + add (mod IM) of `k` LCG steps, built by
-/// squaring: O(log k).
-fn lcg_map(mut k: u64) -> (u64, u64) {
-    let (mut mul, mut add) = (1, 0);
-    let (mut pm, mut pa) = (IA, IC);
-    while k > 0 {
-        if k & 1 == 1 {
-            mul = mul * pm % IM;
-            add = (add * pm + pa) % IM;
-        }
-        pa = (pa * pm + pa) % IM;
-        pm = pm * pm % IM;
-        k >>= 1;
-    }
-    (mul, add)
-}
-
-fn lcg_jump(seed: u64, k: u64) -> u64 {
-    let (mul, add) = lcg_map(k);
-    (mul * seed + add) % IM
-}
-
-/// The letter of every LCG state: the first whose cumulative probability
-/// (an f64 sum in the task's order) exceeds state / IM.
-fn make_table(genes: &[(u8, f64)]) -> Vec<u8> {
-    let mut cumulative = Vec::with_capacity(genes.len());
-    let mut acc = 0.0;
-    for &(_, p) in genes {
-        acc += p;
-        cumulative.push(acc);
-    }
-    let mut j = 0;
-    (0..IM)
-        .map(|s| {
-            let r = s as f64 / IM as f64;
-            while j < genes.len() - 1 && !(r < cumulative[j]) {
-                j += 1;
-            }
-            genes[j].0
-        })
-        .collect()
-}
-
-/// Fills `out` with `chars` letters (lines of 60, each ending in a newline)
-/// whose states follow `seed`; returns the bytes written.
+/// The reference's `fill`, storing each letter as a 64-bit word.
 fn fill(out: &mut [u64], table: &[u8], seed: u64, chars: usize) -> usize {
     let table: &[u8; IM as usize] = table.try_into().expect("one letter per state");
     let (m4, a4) = lcg_map(4);
@@ -142,62 +65,6 @@ fn fill(out: &mut [u64], table: &[u8], seed: u64, chars: usize) -> usize {
 }
 
 /// A random section: its header, table, first state and length.
-struct Section {
-    header: &'static [u8],
-    table: Vec<u8>,
-    seed: u64,
-    chars: usize,
-    blocks: usize,
-}
-
-/// Block `b` of all the random sections together: the section and the
-/// letter offset inside it.
-fn locate(sections: &[Section], mut b: usize) -> (usize, usize) {
-    for (i, s) in sections.iter().enumerate() {
-        if b < s.blocks {
-            return (i, b * BLOCK_CHARS);
-        }
-        b -= s.blocks;
-    }
-    unreachable!("block beyond the last section")
-}
-
-fn repeat_fasta(out: &mut impl Write, header: &[u8], count: usize) -> io::Result<()> {
-    out.write_all(header)?;
-    // The line starts repeat after ALU.len() lines (60 and 287 are coprime):
-    // build that period once, a few times over for large writes.
-    let n = ALU.len();
-    let twice: Vec<u8> = ALU.iter().chain(ALU.iter()).copied().collect();
-    let mut period = Vec::with_capacity(n * (LINE + 1));
-    let mut k = 0;
-    for _ in 0..n {
-        period.extend_from_slice(&twice[k..k + LINE]);
-        period.push(b'\n');
-        k = (k + LINE) % n;
-    }
-    let period_chars = n * LINE;
-    let mut done = 0;
-    let reps = 16;
-    let big = period.repeat(reps);
-    while done + reps * period_chars <= count {
-        out.write_all(&big)?;
-        done += reps * period_chars;
-    }
-    while done + period_chars <= count {
-        out.write_all(&period)?;
-        done += period_chars;
-    }
-    let rest = count - done;
-    let full = rest / LINE;
-    out.write_all(&period[..full * (LINE + 1)])?;
-    if rest % LINE != 0 {
-        let k = full * LINE % n;
-        out.write_all(&twice[k..k + rest % LINE])?;
-        out.write_all(b"\n")?;
-    }
-    Ok(())
-}
-
 fn main() -> io::Result<()> {
     let n: usize = std::env::args().nth(1).map_or(25_000_000, |a| a.parse().expect("N must be a number"));
     let stdout = io::stdout();
