@@ -39,7 +39,13 @@ pub fn compile(image: &[u8], n: usize) -> Result<Compiled, String> {
             Some(c) => format!("exited with status {c}"),
             None => "was killed by a signal".to_string(),
         };
-        return Err(format!("the LLVM backend {status}: {}", stderr.trim_end()));
+        // 127: the dynamic loader could not start it (libLLVM missing).
+        let hint = if out.status.code() == Some(127) && stderr.contains("libLLVM") {
+            "\n(`--release` needs LLVM 19's shared library: install `llvm-19-dev`, e.g. with `bash setup.sh` from the Gossamer repository)"
+        } else {
+            ""
+        };
+        return Err(format!("the LLVM backend {status}: {}{hint}", stderr.trim_end()));
     }
     let object = std::fs::read(&object_path).map_err(|e| format!("cannot read {}: {e}", object_path.display()))?;
     let report = String::from_utf8_lossy(&out.stdout);
