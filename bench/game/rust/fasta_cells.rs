@@ -64,7 +64,6 @@ fn fill(out: &mut [u64], table: &[u8], seed: u64, chars: usize) -> usize {
     pos
 }
 
-/// A random section: its header, table, first state and length.
 fn main() -> io::Result<()> {
     let n: usize = std::env::args().nth(1).map_or(25_000_000, |a| a.parse().expect("N must be a number"));
     let stdout = io::stdout();
