@@ -15,8 +15,8 @@
 //! Short strings made from scratch (`to_string`, formatting, `str_from`
 //! of at most [`INLINE_MAX`] bytes) are one object instead of two: the
 //! view's buffer word is 0 and the bytes follow the three view words in the
-//! same object (`[0, 0, len, bytes…]`, still `LAYOUT_STR`, whose only
-//! pointer is word 0). A string is inline exactly when its buffer is 0 and
+//! same object (`[0, 0, len, bytes…]`, layout `LAYOUT_STR_INLINE`, which
+//! has no pointers). A string is inline exactly when its buffer is 0 and
 //! its length is not; the length stays in word 2, where compiled code reads
 //! it. Substrings of an inline string copy their (few) bytes into a new
 //! inline string, and concatenation onto one copies into a fresh buffer
@@ -37,7 +37,7 @@
 //! concatenates), and growing in place without the CAS (two goroutines
 //! appending to one string would corrupt each other's results).
 
-use crate::heap::{alloc, HEADER_WORDS, LAYOUT_STR, LAYOUT_STRBUF};
+use crate::heap::{alloc, HEADER_WORDS, LAYOUT_STR, LAYOUT_STRBUF, LAYOUT_STR_INLINE};
 use crate::object::field;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -110,7 +110,8 @@ unsafe fn buffer_used(b: u64) -> &'static AtomicU64 {
 /// A string object viewing `len` bytes at `off` of buffer `buf`.
 #[inline]
 fn new_view(buf: u64, off: usize, len: usize) -> u64 {
-    let s = alloc(LAYOUT_STR, 3);
+    // SAFETY: all three words are written below, before anything else runs.
+    let s = unsafe { crate::heap::alloc_uninit(LAYOUT_STR, 3) };
     // SAFETY: the object was just allocated with three words.
     unsafe {
         *s.add(HEADER_WORDS + S_BUF) = buf;
@@ -124,11 +125,17 @@ fn new_view(buf: u64, off: usize, len: usize) -> u64 {
 #[inline]
 fn new_inline(bytes: &[u8]) -> u64 {
     debug_assert!(bytes.len() <= INLINE_MAX);
-    let s = alloc(LAYOUT_STR, S_WORDS + bytes.len().div_ceil(8));
-    // SAFETY: the object was just allocated (zeroed) with room for the view
-    // words and the bytes.
+    let words = S_WORDS + bytes.len().div_ceil(8);
+    // SAFETY: every word is written below (the view words, the last data
+    // word cleared, then the bytes), before anything else runs.
+    let s = unsafe { crate::heap::alloc_uninit(LAYOUT_STR_INLINE, words) };
+    // SAFETY: the object was just allocated with room for the view words
+    // and the bytes.
     unsafe {
+        *s.add(HEADER_WORDS + S_BUF) = 0;
+        *s.add(HEADER_WORDS + S_OFF) = 0;
         *s.add(HEADER_WORDS + S_LEN) = bytes.len() as u64;
+        *s.add(HEADER_WORDS + words - 1) = 0;
         std::ptr::copy_nonoverlapping(bytes.as_ptr(), s.add(HEADER_WORDS + S_WORDS) as *mut u8, bytes.len());
     }
     s as u64
