@@ -45,9 +45,32 @@ struct ClassCache {
     start: usize,
     size: usize,
     needzero: bool,
+    /// The span's alloc bitmap word `word - 1` and the address of its
+    /// first slot, set whenever `bits` is loaded ([`ClassCache::load`]): the
+    /// fast path then sets an alloc bit and computes an address without
+    /// looking the span up in the side table.
+    alloc_word: *mut u64,
+    word_base: usize,
 }
 
-const EMPTY: ClassCache = ClassCache { bits: 0, word: 0, id: 0, start: 0, size: 0, needzero: false };
+const EMPTY: ClassCache =
+    ClassCache { bits: 0, word: 0, id: 0, start: 0, size: 0, needzero: false, alloc_word: std::ptr::null_mut(), word_base: 0 };
+
+impl ClassCache {
+    /// Loads the free bits of the next bitmap words of span `s` until some
+    /// are free or the bitmap ends.
+    fn load(&mut self, s: &mut Span) {
+        while (self.word as usize) < BITMAP_WORDS && self.bits == 0 {
+            self.bits = free_bits(s, self.word as usize);
+            self.word += 1;
+        }
+        if self.bits != 0 {
+            let w = self.word as usize - 1;
+            self.alloc_word = &mut s.alloc[w];
+            self.word_base = self.start + w * 64 * self.size;
+        }
+    }
+}
 
 pub struct Cache {
     classes: [[ClassCache; 2]; NCLASSES],
@@ -203,11 +226,10 @@ pub fn alloc_small(bytes: usize, noscan: bool, clear: bool) -> *mut u64 {
             cache.pending += cc.size;
             let i = cc.bits.trailing_zeros() as usize;
             cc.bits &= cc.bits - 1;
-            let w = cc.word as usize - 1;
-            let slot = w * 64 + i;
-            // SAFETY: the span is owned by this cache.
-            unsafe { span(cc.id).alloc[w] |= 1 << i };
-            let addr = cc.start + slot * cc.size;
+            // SAFETY: the span is owned by this cache, and `alloc_word` is
+            // the bitmap word `bits` came from.
+            unsafe { *cc.alloc_word |= 1 << i };
+            let addr = cc.word_base + i * cc.size;
             if cc.needzero && clear {
                 // SAFETY: a free slot of `size` bytes in an owned span.
                 unsafe { zero(addr, bytes) };
@@ -228,10 +250,7 @@ fn alloc_slow(p: *mut Cache, class: usize, noscan: bool, bytes: usize, clear: bo
     if cc.id != 0 && !super::stress_enabled() {
         // SAFETY: owned span.
         let s = unsafe { span(cc.id) };
-        while (cc.word as usize) < BITMAP_WORDS && cc.bits == 0 {
-            cc.bits = free_bits(s, cc.word as usize);
-            cc.word += 1;
-        }
+        cc.load(s);
         if cc.bits != 0 {
             return alloc_small(bytes, noscan, clear);
         }
@@ -253,11 +272,8 @@ fn alloc_slow(p: *mut Cache, class: usize, noscan: bool, bytes: usize, clear: bo
     let s = unsafe { span(id) };
     s.cached = true;
     drop(h);
-    *cc = ClassCache { bits: 0, word: 0, id, start: s.start, size: class_size(class), needzero: s.needzero };
-    while (cc.word as usize) < BITMAP_WORDS && cc.bits == 0 {
-        cc.bits = free_bits(s, cc.word as usize);
-        cc.word += 1;
-    }
+    *cc = ClassCache { id, start: s.start, size: class_size(class), needzero: s.needzero, ..EMPTY };
+    cc.load(s);
     if super::stress_enabled() {
         // Stress: one object per trip through the slow path, so that every
         // allocation is counted.
