@@ -41,6 +41,27 @@ pub unsafe fn format_value(out: &mut Vec<u8>, v: u64, ty: TypeId, spec: &FormatS
     f.value(v, ty, spec.debug);
 }
 
+/// `{}` (or `{:?}`) of an integer with no width, precision, sign or radix
+/// flag, the format `to_string` of an integer compiles to, as a new string
+/// object; `None` for any other type or spec (the caller then takes the
+/// general path). Both forms print the same decimal digits; `itoa` writes
+/// them into a stack buffer and the string is made with one allocation, so
+/// the commonest conversion skips the formatter, its output vector and the
+/// UTF-8 check.
+///
+/// # Safety
+/// `v` must be a value of type `ty` of the running program.
+#[inline]
+pub unsafe fn format_plain_int(v: u64, ty: TypeId, spec: &FormatSpec) -> Option<u64> {
+    let TypeKind::Int(it) = crate::kind(ty) else { return None };
+    if spec.width.is_some() || spec.precision.is_some() || spec.sign != Sign::Default || spec.ty != FormatType::Plain {
+        return None;
+    }
+    let mut buf = itoa::Buffer::new();
+    let text = if it.signed() { buf.format(v as i64) } else { buf.format(v) };
+    Some(crate::strings::str_from(text))
+}
+
 /// `v` formatted under `spec`, as a Rust `String`.
 ///
 /// # Safety

@@ -35,6 +35,11 @@ pub const LAYOUT_PTRS: u32 = 0x8000_0001;
 /// Internal layout: a string object `[buffer, offset, len]`; word 0 is a
 /// pointer (to a `LAYOUT_STRBUF` object or 0), the others are integers.
 pub const LAYOUT_STR: u32 = 0x8000_0002;
+/// Internal layout: an inline string `[0, 0, len, bytes…]` (see `strings`):
+/// read like a `LAYOUT_STR` object, but its buffer word is always 0, so it
+/// holds no pointers and lives in noscan spans (marking a short string then
+/// costs one bit, not a push and a pop).
+pub const LAYOUT_STR_INLINE: u32 = 0x8000_0006;
 /// Internal layout: a string byte buffer `[cap, used, bytes…]`; no pointers.
 pub const LAYOUT_STRBUF: u32 = 0x8000_0003;
 /// Internal layout: a reference object `[kind, base, index]`; word 1 is a
@@ -69,6 +74,26 @@ pub fn is_internal_layout(ty: u32) -> bool {
 /// collection may run inside this call.
 #[inline]
 pub fn alloc(ty: u32, words: usize) -> *mut u64 {
+    alloc_with(ty, words, true)
+}
+
+/// Like [`alloc`], but the words after the header are left as they are:
+/// for callers that write every one of them (a struct's fields, a copy, a
+/// string's view words) before their next safe point, so clearing them
+/// first would be wasted stores. Until then no collection can run (every
+/// other thread is stopped only at a safe point, and this one reaches none),
+/// so the collector never sees the stale words.
+///
+/// # Safety
+/// The caller must write all `words` words before it allocates again,
+/// polls, blocks or returns to code that may do so.
+#[inline]
+pub unsafe fn alloc_uninit(ty: u32, words: usize) -> *mut u64 {
+    alloc_with(ty, words, false)
+}
+
+#[inline(always)]
+fn alloc_with(ty: u32, words: usize, clear: bool) -> *mut u64 {
     let total = match words.checked_add(1 + HEADER_WORDS) {
         Some(t) if t <= (isize::MAX as usize) / 8 => t,
         _ => crate::panic::fatal("runtime: out of memory"),
@@ -76,7 +101,7 @@ pub fn alloc(ty: u32, words: usize) -> *mut u64 {
     let bytes = total * 8;
     let noscan = crate::gc::is_noscan(ty);
     let base =
-        if bytes <= crate::gc::sizeclass::MAX_SMALL { crate::gc::alloc_small(bytes, noscan) } else { crate::gc::alloc_large(bytes, noscan) };
+        if bytes <= crate::gc::sizeclass::MAX_SMALL { crate::gc::alloc_small(bytes, noscan, clear) } else { crate::gc::alloc_large(bytes, noscan) };
     // SAFETY: `base` points at `total >= 2` zeroed words.
     unsafe {
         *base = words as u64;

@@ -83,6 +83,10 @@ pub struct ProgramInfo {
     /// saves an allocation on every `get` miss, `pop` of an empty vector
     /// and `insert` of a new key. The collector treats these as roots.
     pub(crate) unit_variants: Vec<std::sync::atomic::AtomicU64>,
+    /// How a value copy of each type is made ([`value::CopyPlan`]), decided
+    /// once here so that the copy every aggregate read out of a place costs
+    /// does not walk the type's fields each time.
+    pub(crate) copy_plans: Vec<value::CopyPlan>,
 }
 
 static PROGRAM: OnceLock<&'static ProgramInfo> = OnceLock::new();
@@ -95,7 +99,8 @@ thread_local! {
 
 /// An empty program, used before `init` (and by code that formats scalars
 /// only), so that nothing in the runtime has to handle "not initialised".
-static EMPTY: ProgramInfo = ProgramInfo { types: Vec::new(), file: String::new(), args: Vec::new(), unit_variants: Vec::new() };
+static EMPTY: ProgramInfo =
+    ProgramInfo { types: Vec::new(), file: String::new(), args: Vec::new(), unit_variants: Vec::new(), copy_plans: Vec::new() };
 
 /// Installs the program's type table, file name and arguments. Call once
 /// before running the program. A second call in the same process installs
@@ -103,7 +108,8 @@ static EMPTY: ProgramInfo = ProgramInfo { types: Vec::new(), file: String::new()
 /// starts) without disturbing threads that run the first one.
 pub fn init(types: Vec<TypeKind>, file: String, args: Vec<String>) {
     let unit_variants = (0..types.len()).map(|_| std::sync::atomic::AtomicU64::new(0)).collect();
-    let info: &'static ProgramInfo = Box::leak(Box::new(ProgramInfo { types, file, args, unit_variants }));
+    let copy_plans = value::copy_plans(&types);
+    let info: &'static ProgramInfo = Box::leak(Box::new(ProgramInfo { types, file, args, unit_variants, copy_plans }));
     if PROGRAM.set(info).is_err() {
         THREAD_PROGRAM.with(|p| p.set(Some(info)));
     } else {

@@ -159,7 +159,8 @@ pub unsafe fn new_closure(ty: TypeId, func: u64, captures: &[u64]) -> u64 {
 /// `ty` must be an enum type whose variant `tag` has `fields.len()` fields.
 #[inline]
 pub unsafe fn new_enum(ty: TypeId, tag: u64, fields: &[u64]) -> u64 {
-    let o = alloc(ty.0, 1 + fields.len());
+    // Every word is written below, before anything else can run.
+    let o = crate::heap::alloc_uninit(ty.0, 1 + fields.len());
     *o.add(HEADER_WORDS) = tag;
     std::ptr::copy_nonoverlapping(fields.as_ptr(), o.add(HEADER_WORDS + 1), fields.len());
     o as u64
@@ -189,7 +190,8 @@ pub unsafe fn enum_field(e: u64, i: usize) -> u64 {
 /// `ty` must be an aggregate type with `fields.len()` words.
 #[inline]
 pub unsafe fn new_aggregate(ty: TypeId, fields: &[u64]) -> u64 {
-    let o = alloc(ty.0, fields.len());
+    // Every word is written below, before anything else can run.
+    let o = crate::heap::alloc_uninit(ty.0, fields.len());
     std::ptr::copy_nonoverlapping(fields.as_ptr(), o.add(HEADER_WORDS), fields.len());
     o as u64
 }

@@ -94,7 +94,7 @@ pub fn describe(k: &TypeKind) -> Desc {
 /// Whether objects of internal layout `ty` hold no pointers.
 pub fn layout_is_noscan(ty: u32) -> bool {
     match ty {
-        LAYOUT_RAW | LAYOUT_STRBUF | LAYOUT_HANDLE => true,
+        LAYOUT_RAW | LAYOUT_STRBUF | LAYOUT_STR_INLINE | LAYOUT_HANDLE => true,
         t if t & !1 == LAYOUT_CHAN => t & 1 == 0,
         t if t & !3 == LAYOUT_MAP_ENTRIES => t & 3 == 0,
         _ => false,
@@ -116,7 +116,7 @@ pub unsafe fn scan_object(obj: u64, descs: &[Desc], mut f: impl FnMut(u64, Point
     if is_internal_layout(ty) {
         let words = object_words(o);
         match ty {
-            LAYOUT_RAW | LAYOUT_STRBUF => {}
+            LAYOUT_RAW | LAYOUT_STRBUF | LAYOUT_STR_INLINE => {}
             LAYOUT_PTRS => (0..words).for_each(|i| exact(field(obj, i))),
             LAYOUT_HANDLE => {}
             t if t & !1 == LAYOUT_CHAN => {
@@ -202,10 +202,13 @@ mod tests {
     fn traces_every_layout_to_its_children() {
         setup();
         unsafe {
-            let s1 = crate::str_from("key");
+            // Longer than an inline string, so that it views a buffer.
+            let s1 = crate::str_from(&"key".repeat(20));
             let s2 = crate::str_concat(crate::str_from("a"), crate::str_from("b"));
+            let short = crate::str_from("k");
             let v = vec_from(T_VEC_STR, &[s1]);
             vec_push(v, s2);
+            vec_push(v, short);
             let m = map_new(T_MAP_STR_I64, 0);
             map_insert(m, s1, 5);
             let p = new_aggregate(T_POINT, &[1, 2]);
@@ -220,7 +223,7 @@ mod tests {
                 set_field(holder, i, o);
             }
             let all = reachable(holder);
-            for o in [v, m, p, line, some, tuple, r, s1, s2, field(v, VEC_BUF), field(s1, 0), field(s2, 0)] {
+            for o in [v, m, p, line, some, tuple, r, s1, s2, short, field(v, VEC_BUF), field(s1, 0), field(s2, 0)] {
                 assert!(all.contains(&o), "object {o:#x} not reached");
             }
             // Exactly the objects made here: every reported word was 0 or

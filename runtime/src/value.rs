@@ -46,6 +46,37 @@ pub fn aggregate_field_type(k: &TypeKind, i: usize) -> TypeId {
     }
 }
 
+/// How [`copy`] copies values of one type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CopyPlan {
+    /// Not an aggregate: the value is its word.
+    Share,
+    /// An aggregate of this many words none of which is an aggregate: one
+    /// allocation and a word copy.
+    Flat(u32),
+    /// An aggregate with aggregate fields: copied field by field.
+    Deep,
+}
+
+/// The [`CopyPlan`] of every type of a program's type table.
+pub fn copy_plans(types: &[TypeKind]) -> Vec<CopyPlan> {
+    let is_aggregate = |t: TypeId| types.get(t.index()).is_some_and(|k| k.is_aggregate());
+    types
+        .iter()
+        .map(|k| {
+            if !k.is_aggregate() {
+                return CopyPlan::Share;
+            }
+            let n = aggregate_words(k);
+            let fields_flat = (0..n).all(|i| !is_aggregate(aggregate_field_type(k, i)));
+            match u32::try_from(n) {
+                Ok(n) if fields_flat => CopyPlan::Flat(n),
+                _ => CopyPlan::Deep,
+            }
+        })
+        .collect()
+}
+
 /// A value copy of `v`: a new object for an aggregate (nested aggregates
 /// copied too, reference-typed fields shared); other values are returned
 /// as they are.
@@ -53,6 +84,17 @@ pub fn aggregate_field_type(k: &TypeKind, i: usize) -> TypeId {
 /// # Safety
 /// `v` must be a value of type `ty`.
 pub unsafe fn copy(v: u64, ty: TypeId) -> u64 {
+    match crate::program().copy_plans.get(ty.index()) {
+        Some(CopyPlan::Share) => return v,
+        Some(&CopyPlan::Flat(n)) if v != 0 => {
+            let n = n as usize;
+            // Every word is written at once, before anything else runs.
+            let o = crate::heap::alloc_uninit(ty.0, n);
+            std::ptr::copy_nonoverlapping(field_ptr(v, 0), o.add(crate::heap::HEADER_WORDS), n);
+            return o as u64;
+        }
+        _ => {}
+    }
     let k = kind(ty);
     if !k.is_aggregate() || v == 0 {
         return v;
@@ -402,6 +444,25 @@ mod tests {
             set_field(field(c, 0), 0, 99);
             assert_eq!(field(inner, 0), 1);
             assert!(eq(new_aggregate(T_POINT, &[1, 2]), inner, T_POINT));
+        }
+    }
+
+    #[test]
+    fn copy_plans_follow_the_fields() {
+        setup();
+        let plans = &crate::program().copy_plans;
+        assert_eq!(plans[T_I64.index()], CopyPlan::Share);
+        assert_eq!(plans[T_VEC_I64.index()], CopyPlan::Share);
+        assert_eq!(plans[T_POINT.index()], CopyPlan::Flat(2));
+        assert_eq!(plans[T_LINE.index()], CopyPlan::Deep);
+        unsafe {
+            // A flat copy is a new object with the same words.
+            let p = new_aggregate(T_POINT, &[3, 4]);
+            let c = copy(p, T_POINT);
+            assert_ne!(c, p);
+            assert_eq!((field(c, 0), field(c, 1)), (3, 4));
+            assert_eq!(crate::heap::object_words(c as *const u64), 2);
+            assert_eq!(crate::heap::type_of(c as *const u64), T_POINT.0);
         }
     }
 

@@ -45,9 +45,32 @@ struct ClassCache {
     start: usize,
     size: usize,
     needzero: bool,
+    /// The span's alloc bitmap word `word - 1` and the address of its
+    /// first slot, set whenever `bits` is loaded ([`ClassCache::load`]): the
+    /// fast path then sets an alloc bit and computes an address without
+    /// looking the span up in the side table.
+    alloc_word: *mut u64,
+    word_base: usize,
 }
 
-const EMPTY: ClassCache = ClassCache { bits: 0, word: 0, id: 0, start: 0, size: 0, needzero: false };
+const EMPTY: ClassCache =
+    ClassCache { bits: 0, word: 0, id: 0, start: 0, size: 0, needzero: false, alloc_word: std::ptr::null_mut(), word_base: 0 };
+
+impl ClassCache {
+    /// Loads the free bits of the next bitmap words of span `s` until some
+    /// are free or the bitmap ends.
+    fn load(&mut self, s: &mut Span) {
+        while (self.word as usize) < BITMAP_WORDS && self.bits == 0 {
+            self.bits = free_bits(s, self.word as usize);
+            self.word += 1;
+        }
+        if self.bits != 0 {
+            let w = self.word as usize - 1;
+            self.alloc_word = &mut s.alloc[w];
+            self.word_base = self.start + w * 64 * self.size;
+        }
+    }
+}
 
 pub struct Cache {
     classes: [[ClassCache; 2]; NCLASSES],
@@ -160,14 +183,40 @@ pub fn flush_all(h: &mut Heap) {
     }
 }
 
-/// Allocates a small object of `bytes` bytes; returns its first byte
-/// (zeroed).
+/// Objects up to this many bytes are cleared with inline word stores
+/// rather than a call to `memset`. Trade-off: a `memset` call costs a
+/// call, a size dispatch and a return, more than a few stores for the
+/// 32–64-byte objects (structs, short strings, enums) programs allocate in
+/// bulk; beyond a cache line the library's vector loop wins.
+const INLINE_ZERO_BYTES: usize = 128;
+
+/// Clears `bytes` bytes (a multiple of 8) at `addr`.
+///
+/// # Safety
+/// `addr..addr+bytes` must be writable memory owned by the caller.
 #[inline(always)]
-pub fn alloc_small(bytes: usize, noscan: bool) -> *mut u64 {
+unsafe fn zero(addr: usize, bytes: usize) {
+    if bytes <= INLINE_ZERO_BYTES {
+        let p = addr as *mut u64;
+        // Volatile stores, so that the optimiser does not turn this loop
+        // back into the `memset` call it exists to avoid.
+        for i in 0..bytes / 8 {
+            std::ptr::write_volatile(p.add(i), 0);
+        }
+    } else {
+        std::ptr::write_bytes(addr as *mut u8, 0, bytes);
+    }
+}
+
+/// Allocates a small object of `bytes` bytes; returns its first byte,
+/// zeroed if `clear` (a caller that writes every word before its next safe
+/// point passes `false` and skips the clearing).
+#[inline(always)]
+pub fn alloc_small(bytes: usize, noscan: bool, clear: bool) -> *mut u64 {
     let class = class_of(bytes);
     let p = CUR.with(|c| c.get());
     if p.is_null() {
-        return alloc_slow(take(), class, noscan, bytes);
+        return alloc_slow(take(), class, noscan, bytes, clear);
     }
     {
         // SAFETY: the cache is this thread's; see `flush_current`.
@@ -177,24 +226,23 @@ pub fn alloc_small(bytes: usize, noscan: bool) -> *mut u64 {
             cache.pending += cc.size;
             let i = cc.bits.trailing_zeros() as usize;
             cc.bits &= cc.bits - 1;
-            let w = cc.word as usize - 1;
-            let slot = w * 64 + i;
-            // SAFETY: the span is owned by this cache.
-            unsafe { span(cc.id).alloc[w] |= 1 << i };
-            let addr = cc.start + slot * cc.size;
-            if cc.needzero {
+            // SAFETY: the span is owned by this cache, and `alloc_word` is
+            // the bitmap word `bits` came from.
+            unsafe { *cc.alloc_word |= 1 << i };
+            let addr = cc.word_base + i * cc.size;
+            if cc.needzero && clear {
                 // SAFETY: a free slot of `size` bytes in an owned span.
-                unsafe { std::ptr::write_bytes(addr as *mut u8, 0, bytes) };
+                unsafe { zero(addr, bytes) };
             }
             return addr as *mut u64;
         }
-        alloc_slow(p, class, noscan, bytes)
+        alloc_slow(p, class, noscan, bytes, clear)
     }
 }
 
 #[cold]
 #[inline(never)]
-fn alloc_slow(p: *mut Cache, class: usize, noscan: bool, bytes: usize) -> *mut u64 {
+fn alloc_slow(p: *mut Cache, class: usize, noscan: bool, bytes: usize, clear: bool) -> *mut u64 {
     // SAFETY: as in `alloc_small`.
     let cache = unsafe { &mut *p };
     let cc = &mut cache.classes[class][noscan as usize];
@@ -202,12 +250,9 @@ fn alloc_slow(p: *mut Cache, class: usize, noscan: bool, bytes: usize) -> *mut u
     if cc.id != 0 && !super::stress_enabled() {
         // SAFETY: owned span.
         let s = unsafe { span(cc.id) };
-        while (cc.word as usize) < BITMAP_WORDS && cc.bits == 0 {
-            cc.bits = free_bits(s, cc.word as usize);
-            cc.word += 1;
-        }
+        cc.load(s);
         if cc.bits != 0 {
-            return alloc_small(bytes, noscan);
+            return alloc_small(bytes, noscan, clear);
         }
     }
     // A collection may run here (pacing, stress, or another thread's); it
@@ -227,11 +272,8 @@ fn alloc_slow(p: *mut Cache, class: usize, noscan: bool, bytes: usize) -> *mut u
     let s = unsafe { span(id) };
     s.cached = true;
     drop(h);
-    *cc = ClassCache { bits: 0, word: 0, id, start: s.start, size: class_size(class), needzero: s.needzero };
-    while (cc.word as usize) < BITMAP_WORDS && cc.bits == 0 {
-        cc.bits = free_bits(s, cc.word as usize);
-        cc.word += 1;
-    }
+    *cc = ClassCache { id, start: s.start, size: class_size(class), needzero: s.needzero, ..EMPTY };
+    cc.load(s);
     if super::stress_enabled() {
         // Stress: one object per trip through the slow path, so that every
         // allocation is counted.
@@ -240,15 +282,15 @@ fn alloc_slow(p: *mut Cache, class: usize, noscan: bool, bytes: usize) -> *mut u
         s.alloc[w] |= 1 << i;
         super::count(cc.size);
         let addr = cc.start + (w * 64 + i) * cc.size;
-        if cc.needzero {
+        if cc.needzero && clear {
             // SAFETY: a free slot of the owned span.
-            unsafe { std::ptr::write_bytes(addr as *mut u8, 0, bytes) };
+            unsafe { zero(addr, bytes) };
         }
         cc.bits = 0;
         cc.word = BITMAP_WORDS as u32;
         return addr as *mut u64;
     }
-    alloc_small(bytes, noscan)
+    alloc_small(bytes, noscan, clear)
 }
 
 /// Free slots of bitmap word `w` of `s` (bits past the last slot clear).

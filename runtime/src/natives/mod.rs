@@ -257,10 +257,13 @@ pub unsafe fn call_intrinsic(op: Intrinsic, args: &[u64], arg_tys: &[TypeId], re
         }
         I::MapLen | I::SetLen => map::map_len(a(0)) as u64,
         I::MapInsert => option(ret, map::map_insert(a(0), a(1), a(2))),
-        I::MapGet => {
-            let vt = variant_field_type(ret, 1);
-            option(ret, map::map_get(a(0), a(1)).map(|v| copied(v, vt)))
-        }
+        // The value object is shared with the map, not copied: the enum
+        // holding it is immutable, every read of an enum field into a place
+        // copies an aggregate (the checker inserts the copy at the pattern
+        // binding or `unwrap`), and a map never changes a stored value in
+        // place (an insert stores a new object), so the sharing cannot be
+        // observed; copying here as well made two copies per `get(k).unwrap()`.
+        I::MapGet => option(ret, map::map_get(a(0), a(1))),
         I::MapContains | I::SetContains => map::map_contains(a(0), a(1)) as u64,
         I::MapRemove => option(ret, map::map_remove(a(0), a(1))),
         I::MapKeys | I::SetItems => map::map_keys(a(0), ret),

@@ -186,6 +186,11 @@ pub(crate) unsafe fn exec_aux(aux: &Aux, args: *mut u64, site: &dyn Fn() -> Site
                 0
             }
             Aux::Format { parts, n: _ } => {
+                if let [FmtPart::Arg { ty, spec }] = parts.as_slice() {
+                    if let Some(s) = rt::fmt::format_plain_int(arg(0), *ty, spec) {
+                        return s;
+                    }
+                }
                 let mut out = Vec::with_capacity(32);
                 let mut next = 0;
                 for p in parts {
@@ -197,11 +202,10 @@ pub(crate) unsafe fn exec_aux(aux: &Aux, args: *mut u64, site: &dyn Fn() -> Site
                         }
                     }
                 }
-                let s = match String::from_utf8(out) {
-                    Ok(s) => s,
-                    Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
-                };
-                rt::strings::str_from_string(s)
+                match std::str::from_utf8(&out) {
+                    Ok(s) => rt::strings::str_from(s),
+                    Err(_) => rt::strings::str_from(&String::from_utf8_lossy(&out)),
+                }
             }
             Aux::Intrinsic { op, arg_tys, ret, loc } => {
                 let site = intrinsic_site(*loc);
