@@ -4,7 +4,8 @@
 //! handed out (and stored in value words) points at the header, an 8-byte
 //! word holding `type_id: u32` in its low half (the high half is unused;
 //! mark bits live in side bitmaps, see `gc::pages`); the fields follow,
-//! zeroed. The hidden size word in front of the header records the
+//! zeroed ([`alloc`]) or written by the maker before its next safe point
+//! ([`alloc_uninit`]). The hidden size word in front of the header records the
 //! object's length in words, so that the collector (and debugging code)
 //! can walk any object, including runtime-internal buffers whose length no
 //! type describes.
@@ -102,7 +103,8 @@ fn alloc_with(ty: u32, words: usize, clear: bool) -> *mut u64 {
     let noscan = crate::gc::is_noscan(ty);
     let base =
         if bytes <= crate::gc::sizeclass::MAX_SMALL { crate::gc::alloc_small(bytes, noscan, clear) } else { crate::gc::alloc_large(bytes, noscan) };
-    // SAFETY: `base` points at `total >= 2` zeroed words.
+    // SAFETY: `base` points at `total >= 2` words (zeroed when `clear`;
+    // the size and header words are written here either way).
     unsafe {
         *base = words as u64;
         let obj = base.add(1);

@@ -182,10 +182,13 @@ impl<'a> Checker<'a> {
     }
 
     /// Marks a value taken out of a place as copied (the fix-up drops the
-    /// copy unless the type is an aggregate).
+    /// copy unless the type is an aggregate). An enum's field is such a
+    /// place too: enums are immutable and may share their fields with
+    /// other holders (a map's `get` returns the stored value object), so
+    /// `let mut p = m.get(k)?` must not write into the map.
     pub fn value(&mut self, v: ir::Expr) -> ir::Expr {
         match v.kind {
-            ExprKind::Read(_) | ExprKind::Capture(_) => {
+            ExprKind::Read(_) | ExprKind::Capture(_) | ExprKind::EnumField { .. } => {
                 let t = self.ty_of(&v);
                 let loc = v.loc;
                 let ty = self.slot(t);

@@ -103,18 +103,13 @@ impl<'a> Checker<'a> {
     fn bind(&mut self, name: &str, mutable: bool, acc: &Acc, ty: &Ty, span: Span, steps: &mut Vec<Step>, binds: &mut Vec<(String, u32)>) {
         let v = self.acc_expr(acc, span);
         // A mutable binding of an enum's field gets its own copy of an
-        // aggregate: enums are immutable and may share their fields with
-        // other holders (a map's `get` returns the stored value object), so
-        // `Some(mut p) => p.x = 1` must not write into the enum's object.
-        // Places (`Read`) are copied by `value` already; an immutable
-        // binding is copied when it is read into a place.
-        let v = if mutable && matches!(v.kind, ExprKind::EnumField { .. }) {
-            let t = self.ty_of(&v);
-            let (ty, loc) = (self.slot(t), v.loc);
-            ir::Expr { kind: ExprKind::Copy(Box::new(v)), ty, loc }
-        } else {
-            self.value(v)
-        };
+        // aggregate (`value` makes it): enums are immutable and may share
+        // their fields with other holders (a map's `get` returns the stored
+        // value object), so `Some(mut p) => p.x = 1` must not write into the
+        // enum's object. An immutable binding of one needs no copy: it
+        // cannot be changed in place, and it is copied when it is read into
+        // a place.
+        let v = if !mutable && matches!(v.kind, ExprKind::EnumField { .. }) { v } else { self.value(v) };
         // The alternatives of an or-pattern bind the same variables.
         if let Some((_, l)) = binds.iter().find(|(n, _)| n == name) {
             let l = *l;

@@ -607,6 +607,10 @@ impl<'a> Checker<'a> {
             let id = self.new_loop_id();
             let mut stmts = Vec::new();
             for (cond, guard, b, sp) in lowered {
+                // Each arm's value is taken out as `value` would take the
+                // match's (an `if` chain, where the consumer's `value` reaches
+                // every arm; a `loop` it does not look into).
+                let b = self.value(b);
                 let brk = self.mk(ExprKind::Break { id, value: Some(Box::new(b)) }, Ty::Never, sp);
                 let inner = match guard {
                     Some(g) => self.mk(ExprKind::If { cond: Box::new(g), then: Box::new(brk), else_: None }, Ty::Unit, sp),
