@@ -211,7 +211,6 @@ ratio() {
 rows=""
 for name in "${WORKLOADS[@]}"; do
     echo "== $name" >&2
-    src="$(gos_src "$name")"
     # shellcheck disable=SC2207
     args=($(args_of "$name"))
     runtimes=(gossamer jit tiered build release lua python)

@@ -28,7 +28,7 @@
 //! would go through memory; the fixed-arity C convention keeps arguments in
 //! registers, which is what makes `fib` fast).
 
-use crate::bytecode::{Aux, Conv};
+use crate::bytecode::{Aux, Conv, Loc};
 use crate::instance::Instance;
 use crate::module::Module;
 use crate::slow::exec_aux;
@@ -430,30 +430,24 @@ exports! {
     fn gos_intrinsic(aux, args, site) -> u64 {
         let (fi, a) = aux_record(aux);
         let m = &native().module;
+        // The record's own position, unless the call site came from a
+        // `#[track_caller]` function's caller (another function).
+        let at = |loc: Loc| {
+            if (site >> 32) as usize == fi {
+                Site { func: m.funcs[fi].name, line: loc.line, col: loc.col }
+            } else {
+                decode_site(site)
+            }
+        };
         // Every record this function is called with is an intrinsic (map,
         // vector, string, channel operations: the commonest runtime call of
         // compiled code), so it goes straight to the natives rather than
         // through `exec_aux`'s match over every kind of record and its
         // site closures: the same work, in fewer indirect jumps.
         if let Aux::Intrinsic { op, arg_tys, ret, loc } = a {
-            // The record's own position, unless the call site came from a
-            // `#[track_caller]` function's caller (another function).
-            let at = if (site >> 32) as usize == fi {
-                Site { func: m.funcs[fi].name, line: loc.line, col: loc.col }
-            } else {
-                decode_site(site)
-            };
-            return rt::call_intrinsic(*op, words(args, arg_tys.len() as u64), arg_tys, *ret, &at);
+            return rt::call_intrinsic(*op, words(args, arg_tys.len() as u64), arg_tys, *ret, &at(*loc));
         }
-        exec_aux(a, args as *mut u64, &|| decode_site(site), &|loc| {
-            // The record's own position, unless the call site came from a
-            // `#[track_caller]` function's caller (another function).
-            if (site >> 32) as usize == fi {
-                Site { func: m.funcs[fi].name, line: loc.line, col: loc.col }
-            } else {
-                decode_site(site)
-            }
-        })
+        exec_aux(a, args as *mut u64, &|| decode_site(site), &at)
     }
     fn gos_str_byte(s, i, site) -> u64 {
         let bytes = rt::strings::str_bytes(s);
