@@ -283,9 +283,8 @@ fn main() {
 
     // The references, so that run.sh's ratios are against correct programs.
     let go_missing = Command::new("go").arg("version").stdout(Stdio::null()).stderr(Stdio::null()).status().map_or(true, |s| !s.success());
-    let references: [(&str, &str, &str); 6] = [
+    let references: [(&str, &str, &str); 5] = [
         ("rust", "fasta", "rust/fasta.rs"),
-        ("rust", "fasta", "rust/fasta_cells.rs"),
         ("rust", "nbody", "rust/nbody.rs"),
         ("rust", "nbody", "rust/nbody_scalar.rs"),
         ("go", "fasta", "go/fasta.go"),

@@ -196,6 +196,19 @@ pub unsafe fn new_aggregate(ty: TypeId, fields: &[u64]) -> u64 {
     o as u64
 }
 
+/// An aggregate of type `ty` whose `n` words are all `v` (`[v; n]` of an
+/// element that copies as itself).
+///
+/// # Safety
+/// `ty` must be an aggregate type of `n` words, and `v` a value every one
+/// of its words may hold without a copy.
+pub unsafe fn new_aggregate_repeat(ty: TypeId, v: u64, n: usize) -> u64 {
+    // Every word is written below, before anything else can run.
+    let o = crate::heap::alloc_uninit(ty.0, n);
+    std::slice::from_raw_parts_mut(o.add(HEADER_WORDS), n).fill(v);
+    o as u64
+}
+
 /// A one-word `Box<T>` or `Cell<T>` of type `ty` holding `v`.
 ///
 /// # Safety

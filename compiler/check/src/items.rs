@@ -163,6 +163,7 @@ pub fn intrinsic_by_name(name: &str) -> Option<Intrinsic> {
         "I64VecGet" => I::I64VecGet,
         "I64VecSet" => I::I64VecSet,
         "I64VecWriteBytesToStdout" => I::I64VecWriteBytesToStdout,
+        "I64VecWriteLeBytesToStdout" => I::I64VecWriteLeBytesToStdout,
         "NumGoroutine" => I::NumGoroutine,
         "Gc" => I::Gc,
         "MemStats" => I::MemStats,

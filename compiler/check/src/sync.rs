@@ -96,6 +96,10 @@ impl<'a> Checker<'a> {
                 let (a, b) = (int(self), int(self));
                 (I::I64VecWriteBytesToStdout, vec![a, b], Ty::Unit)
             }
+            (Ty::Handle(HandleK::I64Vec), "write_le_bytes_to_stdout") => {
+                let (a, b) = (int(self), int(self));
+                (I::I64VecWriteLeBytesToStdout, vec![a, b], Ty::Unit)
+            }
             (Ty::Receiver(_), _) => {
                 // Iterator adapters on a receiver (`rx.iter()`,
                 // `rx.map(…)`): drain it through an `Iter`.

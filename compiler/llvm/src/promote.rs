@@ -304,12 +304,17 @@ pub fn cell_accesses(f: &Function) -> Vec<bool> {
 /// For each instruction of `f` that indexes a fixed array (`ArrGet`,
 /// `ArrSet`): the array's length when its static type is known, that is
 /// when the register holds, on every path, a parameter of type `[T; N]` (or
-/// a reference to one) or an array this function made (`[v; N]`, a literal,
-/// a copy). The length of an array object never changes and is the one its
-/// type says, so compiled code may use the constant instead of reading it
-/// from the run's table: LLVM then sees `table[c >> 3]` with `c < 139968`
-/// as in bounds and drops the check, as rustc does.
+/// a reference to one), the contents of a `Box<[T; N]>` parameter (its
+/// field 0), or an array this function made (`[v; N]`, a literal, a copy).
+/// The length of an array object never changes and is the one its type
+/// says (a box's contents can be replaced, but only by another `[T; N]`),
+/// so compiled code may use the constant instead of reading it from the
+/// run's table: LLVM then sees `table[c]` with `c < 139968` as in bounds
+/// and drops the check, as rustc does.
 pub fn static_lengths(f: &Function, types: &[TypeKind]) -> Vec<Option<u64>> {
+    // A register's state: 0 (nothing known), N (an array of length N) or
+    // N | BOXED (a box holding one).
+    const BOXED: u64 = 1 << 63;
     let array_len = |t: gos_abi::TypeId| -> Option<u64> {
         let mut k = types.get(t.index())?;
         if let TypeKind::Ref(inner) = k {
@@ -320,23 +325,32 @@ pub fn static_lengths(f: &Function, types: &[TypeKind]) -> Vec<Option<u64>> {
             _ => None,
         }
     };
+    let boxed_len = |t: gos_abi::TypeId| -> Option<u64> {
+        match types.get(t.index())? {
+            TypeKind::Box(inner) => match types.get(inner.index())? {
+                TypeKind::Array(_, n) if *n > 0 && *n < BOXED => Some(n | BOXED),
+                _ => None,
+            },
+            _ => None,
+        }
+    };
     let mut out = vec![None; f.code.len()];
     let indexes = |i: &Instr| matches!(i, Instr::ArrGet { .. } | Instr::ArrSet { .. });
     if !f.code.iter().any(indexes) {
         return out;
     }
     let frame = f.frame_size as usize;
-    // What a register holds: a known length, or 0 for anything else
-    // (`[T; 0]` gets no help: every index is out of range anyway).
+    // (`[T; 0]` gets no help: every index is out of range anyway.)
     let mut start = vec![0u64; frame];
     let first = (f.params as usize).saturating_sub(f.param_types.len());
     for (k, &t) in f.param_types.iter().enumerate() {
-        if let (Some(slot), Some(n)) = (start.get_mut(first + k), array_len(t)) {
+        if let (Some(slot), Some(n)) = (start.get_mut(first + k), array_len(t).or_else(|| boxed_len(t))) {
             *slot = n;
         }
     }
     let st = states(f, start, 0, |st, ins| match *ins {
         Instr::Move { src, .. } => st.get(src.0 as usize).copied(),
+        Instr::GetField { obj, idx, .. } if idx.0 == 0 => st.get(obj.0 as usize).filter(|&&n| n & BOXED != 0).map(|&n| n & !BOXED),
         Instr::Op { aux, .. } => match f.aux.get(aux.0 as usize)? {
             gos_vm::bytecode::Aux::NewAggregate { ty, .. }
             | gos_vm::bytecode::Aux::ArrayRepeat { ty, .. }
@@ -349,7 +363,7 @@ pub fn static_lengths(f: &Function, types: &[TypeKind]) -> Vec<Option<u64>> {
     for (pc, ins) in f.code.iter().enumerate() {
         let Some(st) = &st[pc] else { continue };
         if let Instr::ArrGet { arr, .. } | Instr::ArrSet { arr, .. } = *ins {
-            out[pc] = st.get(arr.0 as usize).copied().filter(|&n| n > 0);
+            out[pc] = st.get(arr.0 as usize).copied().filter(|&n| n > 0 && n & BOXED == 0);
         }
     }
     out
@@ -438,6 +452,7 @@ mod tests {
             TypeKind::Ref(TypeId(2)),
             TypeKind::Int(gos_abi::IntTy::I64),
             TypeKind::Array(TypeId(4), 3),
+            TypeKind::Box(TypeId(5)),
         ]
     }
 
@@ -533,6 +548,24 @@ mod tests {
         ]);
         f.aux = vec![gos_vm::bytecode::Aux::ArrayRepeat { ty: TypeId(5), elem: TypeId(4), len: 3 }];
         assert_eq!(static_lengths(&f, &types()), vec![None, Some(3), None, None, None, Some(3), None, None]);
+    }
+
+    #[test]
+    fn knows_the_length_of_a_boxed_array_parameter() {
+        use Instr as I;
+        // r0: Box<[i64; 3]>; r1: i64. The box itself is not an array; its
+        // field 0 is, and a copy of that register too.
+        let f = func(vec![TypeId(6), TypeId(4)], vec![
+            I::GetField { dst: Reg(2), obj: Reg(0), idx: Small(0) },
+            I::ArrGet { dst: Reg(4), arr: Reg(2), i: Reg(1) },
+            I::Move { dst: Reg(3), src: Reg(2) },
+            I::ArrSet { arr: Reg(3), i: Reg(1), src: Reg(4) },
+            I::ArrGet { dst: Reg(4), arr: Reg(0), i: Reg(1) },
+            I::GetField { dst: Reg(2), obj: Reg(1), idx: Small(0) },
+            I::ArrGet { dst: Reg(4), arr: Reg(2), i: Reg(1) },
+            I::Ret { src: Reg(4) },
+        ]);
+        assert_eq!(static_lengths(&f, &types()), vec![None, Some(3), None, Some(3), None, None, None, None]);
     }
 
     #[test]

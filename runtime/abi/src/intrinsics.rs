@@ -278,6 +278,10 @@ pub enum Intrinsic {
     /// (v, start, count) -> (): appends the low byte of each element to the
     /// stdout buffer in one bulk copy.
     I64VecWriteBytesToStdout,
+    /// (v, start, count) -> (): appends bytes [start, start + count) of the
+    /// vector's little-endian byte image (8 bytes per element) to the
+    /// stdout buffer in one bulk copy.
+    I64VecWriteLeBytesToStdout,
     /// () -> i64: live goroutines, `main` included.
     NumGoroutine,
 

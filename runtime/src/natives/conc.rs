@@ -141,6 +141,16 @@ pub(super) unsafe fn call(op: Intrinsic, args: &[u64], ret: TypeId, site: &Site)
             crate::stdout::stdout_write_low_bytes(&elems[start as usize..end as usize]);
             0
         }
+        I::I64VecWriteLeBytesToStdout => {
+            let elems = sync::i64vec(a(0));
+            let (start, count) = (a(1) as i64, a(2) as i64);
+            let end = start.checked_add(count).unwrap_or(i64::MAX);
+            // The byte image is 8 bytes per cell; a vector's length is far
+            // below i64::MAX / 8 (it is one allocation).
+            crate::vec::check_slice_bounds(start, end, elems.len() as i64 * 8, site);
+            crate::stdout::stdout_write_le_bytes(elems, start as usize, count as usize);
+            0
+        }
         I::NumGoroutine => crate::sched::num_goroutine() as u64,
         _ => unreachable!("conc::call({op:?})"),
     }

@@ -333,6 +333,7 @@ pub unsafe fn call_intrinsic(op: Intrinsic, args: &[u64], arg_tys: &[TypeId], re
         | I::I64VecGet
         | I::I64VecSet
         | I::I64VecWriteBytesToStdout
+        | I::I64VecWriteLeBytesToStdout
         | I::NumGoroutine => conc::call(op, args, ret, site),
 
         // ---- memory ----
