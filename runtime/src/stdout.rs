@@ -105,11 +105,12 @@ pub fn stdout_write_low_bytes(words: &[std::sync::atomic::AtomicI64]) {
 
 /// Appends bytes `[start, start + count)` of the little-endian byte image
 /// of `words` (byte `k` is bits `8 * (k % 8)` to `8 * (k % 8) + 7` of word
-/// `k / 8`) to the stdout buffer in one piece
-/// (`I64Vec::write_le_bytes_to_stdout`), under the lock. A piece smaller
-/// than the buffer is copied into it with one SC load per word, in index
-/// order; a larger one is written straight from the cells. The caller has
-/// checked that the range lies inside the image.
+/// `k / 8`) to stdout in one piece (`I64Vec::write_le_bytes_to_stdout`),
+/// under the lock. A piece smaller than the buffer is copied into it with
+/// one SC load per word, in index order (after a flush if it would not
+/// fit, so that no word is read twice); a larger one is written straight
+/// from the cells. The caller has checked that the range lies inside the
+/// image.
 pub fn stdout_write_le_bytes(words: &[std::sync::atomic::AtomicI64], start: usize, count: usize) {
     if count == 0 {
         return;
@@ -120,7 +121,6 @@ pub fn stdout_write_le_bytes(words: &[std::sync::atomic::AtomicI64], start: usiz
     if out.buf.capacity() == 0 {
         out.buf.reserve_exact(BUFFER_CAPACITY);
     }
-    let end = start + count;
     if count >= BUFFER_CAPACITY {
         // A write at least as large as the buffer goes straight from the
         // cells to the descriptor, still under the lock, as
@@ -128,54 +128,53 @@ pub fn stdout_write_le_bytes(words: &[std::sync::atomic::AtomicI64], start: usiz
         // buffer first cost fasta about a tenth of its CPU time. The
         // kernel reads the bytes, so a cell that another goroutine sets
         // meanwhile may come out with bytes of either value (the language
-        // leaves that race's result unspecified, docs/language.md).
-        flush_locked(&mut out);
-        // SAFETY: the range lies inside the cells (checked by the caller),
-        // which live as long as `words`; the kernel only reads them.
-        unsafe { write_all_raw(1, (words.as_ptr() as *const u8).add(start), count) };
-        return;
-    }
-    let mut newline = false;
-    let mut k = start;
-    while k < end {
-        // As many bytes as fit in the buffer, at least one word's worth.
-        if out.buf.len() + 8 > BUFFER_CAPACITY {
+        // leaves that race's result unspecified, docs/language.md). The
+        // cells' memory is their little-endian image only on a
+        // little-endian machine.
+        #[cfg(target_endian = "little")]
+        {
             flush_locked(&mut out);
-        }
-        let room = BUFFER_CAPACITY - out.buf.len();
-        let stop = end.min(k + room);
-        let first = out.buf.len();
-        let load = |i: usize| words[i].load(std::sync::atomic::Ordering::SeqCst).to_le_bytes();
-        // A first word entered in its middle, whole words, a last word
-        // left in its middle.
-        if k % 8 != 0 {
-            let hi = 8.min(k % 8 + (stop - k));
-            out.buf.extend_from_slice(&load(k / 8)[k % 8..hi]);
-            k += hi - k % 8;
-        }
-        let whole = (stop - k) / 8;
-        if whole > 0 {
-            let at = out.buf.len();
-            let dst = &mut out.buf.spare_capacity_mut()[..whole * 8];
-            for (j, cell) in dst.chunks_exact_mut(8).enumerate() {
-                for (d, b) in cell.iter_mut().zip(load(k / 8 + j)) {
-                    d.write(b);
-                }
-            }
-            // SAFETY: the `whole * 8` bytes after `at` were just written,
-            // and they fit the capacity (`room` bytes are free).
-            unsafe { out.buf.set_len(at + whole * 8) };
-            k += whole * 8;
-        }
-        if k < stop {
-            out.buf.extend_from_slice(&load(k / 8)[..stop - k]);
-            k = stop;
-        }
-        if tty {
-            newline |= out.buf[first..].contains(&b'\n');
+            // SAFETY: the range lies inside the cells (checked by the
+            // caller), which live as long as `words`; the kernel only
+            // reads them.
+            unsafe { write_all_raw(1, (words.as_ptr() as *const u8).add(start), count) };
+            return;
         }
     }
-    if tty && newline {
+    if out.buf.len() + count > BUFFER_CAPACITY {
+        flush_locked(&mut out);
+    }
+    // (A no-op but on a big-endian machine, where large pieces come here.)
+    out.buf.reserve(count);
+    let end = start + count;
+    let first = out.buf.len();
+    let load = |i: usize| words[i].load(std::sync::atomic::Ordering::SeqCst).to_le_bytes();
+    // A first word entered in its middle, whole words, a last word left in
+    // its middle (the first and the last may be one word).
+    let mut k = start;
+    if k % 8 != 0 {
+        let hi = 8.min(k % 8 + count);
+        out.buf.extend_from_slice(&load(k / 8)[k % 8..hi]);
+        k += hi - k % 8;
+    }
+    let whole = (end - k) / 8;
+    if whole > 0 {
+        let at = out.buf.len();
+        let dst = &mut out.buf.spare_capacity_mut()[..whole * 8];
+        for (j, cell) in dst.chunks_exact_mut(8).enumerate() {
+            for (d, b) in cell.iter_mut().zip(load(k / 8 + j)) {
+                d.write(b);
+            }
+        }
+        // SAFETY: the `whole * 8` bytes after `at` were just written, and
+        // they fit the capacity (the piece fits the buffer).
+        unsafe { out.buf.set_len(at + whole * 8) };
+        k += whole * 8;
+    }
+    if k < end {
+        out.buf.extend_from_slice(&load(k / 8)[..end - k]);
+    }
+    if tty && out.buf[first..].contains(&b'\n') {
         flush_locked(&mut out);
     }
 }

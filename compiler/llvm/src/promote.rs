@@ -321,7 +321,9 @@ pub fn static_lengths(f: &Function, types: &[TypeKind]) -> Vec<Option<u64>> {
             k = types.get(inner.index())?;
         }
         match k {
-            TypeKind::Array(_, n) => Some(*n),
+            // (No array that long can exist; the guard keeps the tag bit
+            // free.)
+            TypeKind::Array(_, n) if *n < BOXED => Some(*n),
             _ => None,
         }
     };

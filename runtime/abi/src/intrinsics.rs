@@ -279,8 +279,9 @@ pub enum Intrinsic {
     /// stdout buffer in one bulk copy.
     I64VecWriteBytesToStdout,
     /// (v, start, count) -> (): appends bytes [start, start + count) of the
-    /// vector's little-endian byte image (8 bytes per element) to the
-    /// stdout buffer in one bulk copy.
+    /// vector's little-endian byte image (8 bytes per element) to stdout in
+    /// one piece: through the buffer, or straight from the cells when it is
+    /// at least as large as the buffer.
     I64VecWriteLeBytesToStdout,
     /// () -> i64: live goroutines, `main` included.
     NumGoroutine,

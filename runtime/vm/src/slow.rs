@@ -141,13 +141,14 @@ pub(crate) unsafe fn exec_aux(aux: &Aux, args: *mut u64, site: &dyn Fn() -> Site
             Aux::NewClosure { ty, func, n } => rt::new_closure(*ty, *func as u64, words(*n as usize)),
             Aux::ArrayRepeat { ty, elem, len } => {
                 let v = arg(0);
-                let aggregate = rt::kind(*elem).is_aggregate();
-                if !aggregate && !rt::value::needs_deep_clone(*elem) {
-                    // A scalar, or a value whose clone is itself: one
-                    // allocation, filled (the clone per element took ~4 ms
-                    // for a [0; 139968]).
+                if !rt::value::needs_deep_clone(*elem) {
+                    // A scalar, or a value whose clone is itself (never an
+                    // aggregate, which needs its own copy): one allocation,
+                    // filled (the clone per element took ~4 ms for a
+                    // [0; 139968]).
                     return rt::object::new_aggregate_repeat(*ty, v, *len as usize);
                 }
+                let aggregate = rt::kind(*elem).is_aggregate();
                 // The copies are roots until the array holds them.
                 rt::gc::with_rooted_words(*len as usize, |items| {
                     for it in items.iter_mut() {
