@@ -371,6 +371,56 @@ pub fn static_lengths(f: &Function, types: &[TypeKind]) -> Vec<Option<u64>> {
     out
 }
 
+/// Most iterations of a loop [`small_fixed_loops`] asks LLVM to unroll
+/// fully, and most bytecode instructions in its body.
+pub const UNROLL_MAX_TRIPS: i64 = 8;
+pub const UNROLL_MAX_BODY: usize = 200;
+
+/// For each instruction: whether it is the `ForLoop` of a loop to unroll
+/// fully, `for x in a..b` with literal bounds and 2 to
+/// [`UNROLL_MAX_TRIPS`] iterations, whose body of at most
+/// [`UNROLL_MAX_BODY`] instructions writes neither the counter nor the
+/// bound. LLVM's own threshold leaves such a loop rolled once its body is
+/// large (fasta's seven words of four chains), and then pays a counter, an
+/// address computed per iteration and spilled base pointers where the
+/// unrolled code has constant offsets; GCC unrolls the same loops fully
+/// (`cunroll`: up to 16 iterations). The shape is the one bcgen emits for a
+/// literal range: `LoadImm` of the counter and the bound right before the
+/// guard `BrLeS bound, counter, exit`, the body, then the `ForLoop`.
+pub fn small_fixed_loops(f: &Function) -> Vec<bool> {
+    let mut out = vec![false; f.code.len()];
+    for (pc, ins) in f.code.iter().enumerate() {
+        let Instr::ForLoop { i, end, t } = *ins else { continue };
+        let t = t.0 as usize;
+        if t < 3 || t > pc || pc - t > UNROLL_MAX_BODY {
+            continue;
+        }
+        match f.code[t - 1] {
+            Instr::BrLeS { a, b, t: exit } if a == end && b == i && exit.0 as usize == pc + 1 => {}
+            _ => continue,
+        }
+        let (mut from, mut to) = (None, None);
+        for ins in &f.code[t - 3..t - 1] {
+            if let Instr::LoadImm { dst, imm } = *ins {
+                if dst == i {
+                    from = Some(imm.0 as i64);
+                } else if dst == end {
+                    to = Some(imm.0 as i64);
+                }
+            }
+        }
+        let (Some(from), Some(to)) = (from, to) else { continue };
+        if !(2..=UNROLL_MAX_TRIPS).contains(&(to - from)) {
+            continue;
+        }
+        if f.code[t..pc].iter().any(|x| writes(x).is_some_and(|d| d == i.0 || d == end.0)) {
+            continue;
+        }
+        out[pc] = true;
+    }
+    out
+}
+
 /// The dataflow proof for one candidate parameter `base`: what each
 /// register holds at each instruction, then the checks of the module docs.
 fn analyse(f: &Function, base: u16, len: u64, elem: gos_abi::TypeId, field_types: &[gos_abi::TypeId], types: &[TypeKind]) -> Option<Promotion> {
@@ -550,6 +600,35 @@ mod tests {
         ]);
         f.aux = vec![gos_vm::bytecode::Aux::ArrayRepeat { ty: TypeId(5), elem: TypeId(4), len: 3 }];
         assert_eq!(static_lengths(&f, &types()), vec![None, Some(3), None, None, None, Some(3), None, None]);
+    }
+
+    #[test]
+    fn finds_small_loops_with_literal_bounds() {
+        use Instr as I;
+        use gos_vm::operand::{Imm32, ShortTarget};
+        // for j in 0..7 { r5 = r5 + j }, then the same with 0..9 (too many
+        // iterations), then 0..3 writing its bound in the body.
+        let lit = |dst: u16, v: i32| I::LoadImm { dst: Reg(dst), imm: Imm32(v) };
+        let f = func(vec![], vec![
+            lit(2, 0),
+            lit(3, 7),
+            I::BrLeS { a: Reg(3), b: Reg(2), t: ShortTarget(5) },
+            I::AddI64 { dst: Reg(5), a: Reg(5), b: Reg(2) },
+            I::ForLoop { i: Reg(2), end: Reg(3), t: ShortTarget(3) },
+            lit(2, 0),
+            lit(3, 9),
+            I::BrLeS { a: Reg(3), b: Reg(2), t: ShortTarget(10) },
+            I::AddI64 { dst: Reg(5), a: Reg(5), b: Reg(2) },
+            I::ForLoop { i: Reg(2), end: Reg(3), t: ShortTarget(8) },
+            lit(2, 0),
+            lit(3, 3),
+            I::BrLeS { a: Reg(3), b: Reg(2), t: ShortTarget(15) },
+            I::AddI64 { dst: Reg(3), a: Reg(5), b: Reg(2) },
+            I::ForLoop { i: Reg(2), end: Reg(3), t: ShortTarget(13) },
+            I::Ret { src: Reg(5) },
+        ]);
+        let want: Vec<bool> = (0..16).map(|pc| pc == 4).collect();
+        assert_eq!(small_fixed_loops(&f), want);
     }
 
     #[test]

@@ -151,6 +151,9 @@ pub struct Translator<'a, 'ctx> {
     /// For each instruction indexing a fixed array: its length, when the
     /// array's static type is known (`promote::static_lengths`).
     lengths: Vec<Option<u64>>,
+    /// For each instruction: whether it closes a small loop with literal
+    /// bounds to unroll fully (`promote::small_fixed_loops`).
+    unroll: Vec<bool>,
     pc: usize,
     /// Inline `I64Vec` stores and their sunk fences, as in the Cranelift
     /// tier (`gos_clif::analysis::sc_store_pending`): where a store may
@@ -189,6 +192,7 @@ impl<'a, 'ctx> Translator<'a, 'ctx> {
             promo: None,
             cells: Vec::new(),
             lengths: Vec::new(),
+            unroll: Vec::new(),
             pc: 0,
             pending: Vec::new(),
             fenced: false,
@@ -670,6 +674,7 @@ impl<'a, 'ctx> Translator<'a, 'ctx> {
         }
         self.cells = promote::cell_accesses(f);
         self.lengths = promote::static_lengths(f, &self.decls.types);
+        self.unroll = promote::small_fixed_loops(f);
         if let Some(p) = promote::find(f, &self.decls.types) {
             self.promote(p)?;
         }
@@ -1247,13 +1252,14 @@ impl<'a, 'ctx> Translator<'a, 'ctx> {
                 let e = self.r(end.0)?;
                 let c = self.b.build_int_compare(IntPredicate::SLT, n, e, "").map_err(be)?;
                 self.branch_if(c, t.0 as u32)?;
-                if self.promo.is_some() {
+                if self.promo.is_some() || self.unroll.get(self.pc).copied().unwrap_or(false) {
                     // A promotion pays only once the loops over the array are
                     // unrolled (its locals are indexed by constants then, and
                     // become registers): ask LLVM to unroll them fully, which
                     // it does when the trip count is a known constant (and
                     // ignores otherwise). The array is small (`promote`'s
-                    // MAX_WORDS), so the code stays small.
+                    // MAX_WORDS), so the code stays small. Small loops with
+                    // literal bounds are unrolled too (`small_fixed_loops`).
                     let br = self.b.get_insert_block().and_then(|blk| blk.get_terminator()).ok_or("loop without a branch")?;
                     br.set_metadata(self.unroll_full(), self.ctx.get_kind_id("llvm.loop")).map_err(|e| e.to_string())?;
                 }
