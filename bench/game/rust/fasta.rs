@@ -1,34 +1,49 @@
 // fasta (Computer Language Benchmarks Game), the Rust reference for
 // bench/game: the ALU sequence repeated, then two random DNA sequences drawn
 // with the task's linear congruential generator (LCG). Written to be as fast
-// as we can make it with std only. It starts from the manner of the fastest
-// published Rust and C programs (a lookup table from generator state to
-// letter, worker threads filling blocks that the main thread writes in
-// order) and goes further:
+// as we can make it with std only (no unsafe). It starts from the manner of
+// the fastest published Rust and C programs (a lookup table from generator
+// state to letter, worker threads filling blocks that are written in order)
+// and goes further:
 //
 // - one worker thread per CPU, each filling whole blocks of output; a
 //   worker jumps the LCG straight to its block's first state (affine maps
-//   compose), so workers never wait for each other;
+//   compose), so workers never wait for each other to fill;
 // - a table entry per generator state holding the eight letters drawn from
 //   that state and its next seven (the task's float comparison done once per
 //   state, not once per letter), so one load and one 8-byte store give eight
 //   letters, and the generator steps eight states at a time (the map of
 //   eight steps is again one multiply and one modulo);
-// - inside a block, four LCG chains, each filling a contiguous run of lines
-//   from its own jumped state, processed in turn line by line so that the
-//   multiply and modulo of one chain need not wait for another's;
-// - the main thread writes the blocks in order with large writes, handing
-//   each buffer back to its worker: memory is bounded by the block size.
+// - inside a block, eight LCG chains, each filling a contiguous run of lines
+//   from its own jumped state, interleaved word by word (all chains' word j,
+//   then word j + 1, ...) so that the multiply and modulo of one chain need
+//   not wait for another's: the compiler steps the chains together in
+//   vector registers;
+// - the states are u32 (the unreduced next state fits in 32 bits), so the
+//   modulo by IM is a 32-bit one, by constants (the maps of eight and four
+//   steps are computed at compile time), and each line is a &mut [u8; 61],
+//   so stores at constant offsets need no bounds checks;
+// - each worker writes its own blocks in their turn, with large writes, and
+//   reuses its one buffer: memory is bounded by the block size;
+// - start-up overlaps: while main writes the repeated section (16 periods
+//   of the ALU line pattern at a time), the other worker builds the first
+//   table and a thread of its own builds the second (each letter's run of
+//   states found by bisection, the generator's cycle walked as two
+//   interleaved stretches).
 //
 // bench/game/fasta.gos and go/fasta.go use the same algorithm. (Until
 // 2026-11-24 this program took one table load per letter and four
-// interleaved chains stepping four states at a time: about 3 times slower.)
+// interleaved chains stepping four states at a time: about 3 times slower.
+// Then it interleaved four chains line by line with u64 states, built the
+// tables after the repeated section and handed blocks to main for writing:
+// about 2 times slower, 0.038 s against 0.019 s wall for N = 25000000 on a
+// 2-core machine.)
 //
 // Build: rustc --edition 2021 -C opt-level=3 -C target-cpu=native fasta.rs
 // Run:   ./fasta 25000000 | md5sum   (fd55b9e8011c781131046b6dd87511e1)
 
 use std::io::{self, Write};
-use std::sync::mpsc::{channel, sync_channel, Receiver, Sender, SyncSender};
+use std::sync::{Barrier, Condvar, Mutex, OnceLock};
 use std::thread;
 
 const IM: u64 = 139968;
@@ -37,13 +52,11 @@ const IC: u64 = 29573;
 const SEED: u64 = 42;
 
 const LINE: usize = 60;
-/// Lines per block (500 KB): larger blocks mean fewer hand-offs; 8192 was
-/// the fastest of 1024 to 16384 on the 2-core machine.
+/// Lines per block (500 KB): larger blocks mean fewer turns to wait for;
+/// on the 2-core machine 4096 to 16384 were about as fast, 2048 slower.
 const BLOCK_LINES: usize = 8192;
 const BLOCK_CHARS: usize = BLOCK_LINES * LINE;
 const BLOCK_BYTES: usize = BLOCK_LINES * (LINE + 1);
-/// Buffers per worker: one being filled while main writes the other.
-const BUFFERS_PER_WORKER: usize = 2;
 
 const ALU: &[u8] = b"GGCCGGGCGCGGTGGCTCACGCCTGTAATCCCAGCACTTTGG\
 GAGGCCGAGGCGGGCGGATCACCTGAGGTCAGGAGTTCGAGA\
@@ -75,7 +88,7 @@ const HOMO_SAPIENS: &[(u8, f64)] = &[(b'a', 0.3029549426680), (b'c', 0.197988300
 
 /// The affine map s -> mul * s + add (mod IM) of `k` LCG steps, built by
 /// squaring: O(log k).
-fn lcg_map(mut k: u64) -> (u64, u64) {
+const fn lcg_map(mut k: u64) -> (u64, u64) {
     let (mut mul, mut add) = (1, 0);
     let (mut pm, mut pa) = (IA, IC);
     while k > 0 {
@@ -96,99 +109,173 @@ fn lcg_jump(seed: u64, k: u64) -> u64 {
 }
 
 /// The letter of every LCG state: the first whose cumulative probability
-/// (an f64 sum in the task's order) exceeds state / IM.
+/// (an f64 sum in the task's order) exceeds state / IM. As state / IM only
+/// grows with the state, each letter takes a run of states: its end is
+/// found by bisection, with the same comparison.
 fn make_table(genes: &[(u8, f64)]) -> Vec<u8> {
-    let mut cumulative = Vec::with_capacity(genes.len());
-    let mut acc = 0.0;
-    for &(_, p) in genes {
+    let mut pick = vec![0u8; IM as usize];
+    let (mut acc, mut from) = (0.0, 0);
+    for (j, &(letter, p)) in genes.iter().enumerate() {
         acc += p;
-        cumulative.push(acc);
-    }
-    let mut j = 0;
-    (0..IM)
-        .map(|s| {
-            let r = s as f64 / IM as f64;
-            while j < genes.len() - 1 && !(r < cumulative[j]) {
-                j += 1;
+        let mut to = IM as usize;
+        if j + 1 < genes.len() {
+            // The first state from `from` on that is not below acc.
+            let mut lo = from;
+            while lo < to {
+                let mid = (lo + to) / 2;
+                if (mid as f64 / IM as f64) < acc {
+                    lo = mid + 1;
+                } else {
+                    to = mid;
+                }
             }
-            genes[j].0
-        })
-        .collect()
+        }
+        pick[from..to].fill(letter);
+        from = to;
+    }
+    pick
 }
+
+/// Stretches of the generator's cycle walked together in `make_table8`, so
+/// that the modulo of one need not wait for another's: 2 was faster than 1,
+/// as fast as 4 and 8.
+const WALKS: usize = 2;
+const _: () = assert!(IM as usize % WALKS == 0);
 
 /// The eight letters drawn from every state and its next seven: letter k
 /// (of state g^k(s), g one step of the generator) in byte k, little-endian,
 /// so one load gives eight consecutive output letters. The generator's
 /// period is IM, so one walk around its cycle meets every state: a window
 /// of the next eight letters gives each entry with one load and two steps.
+/// The cycle is walked as WALKS stretches from jumped states.
 fn make_table8(genes: &[(u8, f64)]) -> Vec<u64> {
     let pick = make_table(genes);
-    let step = |s: u64| (s * IA + IC) % IM;
+    let pick: &[u8; IM as usize] = pick.as_slice().try_into().expect("one letter per state");
+    // s * IA + IC < 2^32 for every state s.
+    let step = |s: u32| (s * IA as u32 + IC as u32) % IM32;
     let mut table = vec![0u64; IM as usize];
-    let (mut s, mut ahead, mut window) = (0u64, 0u64, 0u64);
-    for k in 0..8 {
-        window |= (pick[ahead as usize] as u64) << (8 * k);
-        ahead = step(ahead);
+    let entries: &mut [u64; IM as usize] = table.as_mut_slice().try_into().expect("one word per state");
+    let stretch = IM as usize / WALKS;
+    let mut s: [u32; WALKS] = std::array::from_fn(|k| lcg_jump(0, (k * stretch) as u64) as u32);
+    let mut ahead = s;
+    let mut window = [0u64; WALKS];
+    for i in 0..8 {
+        for k in 0..WALKS {
+            window[k] |= (pick[ahead[k] as usize] as u64) << (8 * i);
+            ahead[k] = step(ahead[k]);
+        }
     }
-    for _ in 0..IM {
-        table[s as usize] = window;
-        window = (window >> 8) | ((pick[ahead as usize] as u64) << 56);
-        ahead = step(ahead);
-        s = step(s);
+    for _ in 0..stretch {
+        for k in 0..WALKS {
+            entries[s[k] as usize] = window[k];
+            window[k] = (window[k] >> 8) | ((pick[ahead[k] as usize] as u64) << 56);
+            ahead[k] = step(ahead[k]);
+            s[k] = step(s[k]);
+        }
     }
     table
 }
 
 /// Chains per block: each fills a contiguous run of whole lines, so the
-/// multiply and modulo of one chain need not wait for another's.
-const CHAINS: usize = 4;
+/// multiply and modulo of one chain need not wait for another's; 8 was
+/// faster than 4 and 16, as fast as 6 and 12.
+const CHAINS: usize = 8;
+
+/// The maps of eight and of four LCG steps, as constants so that the
+/// compiler multiplies by immediates.
+const MAP8: (u64, u64) = lcg_map(8);
+const MAP4: (u64, u64) = lcg_map(4);
+const IM32: u32 = IM as u32;
+const M8: u32 = MAP8.0 as u32;
+const A8: u32 = MAP8.1 as u32;
+const M4: u32 = MAP4.0 as u32;
+const A4: u32 = MAP4.1 as u32;
+// The unreduced next state fits in 32 bits, so the states are u32 and the
+// modulo by IM is a 32-bit one (the quotient is a multiply and a shift).
+const _: () = assert!((IM - 1) * MAP8.0 + MAP8.1 <= u32::MAX as u64);
+const _: () = assert!((IM - 1) * MAP4.0 + MAP4.1 <= u32::MAX as u64);
+
+/// Stores the eight letters from state `s % IM` at `line[o..o + 8]` and
+/// returns the state eight steps on, unreduced.
+#[inline(always)]
+fn put8(line: &mut [u8; LINE + 1], o: usize, table: &[u64; IM as usize], s: u32) -> u32 {
+    let r = s % IM32;
+    line[o..o + 8].copy_from_slice(&table[r as usize].to_le_bytes());
+    r * M8 + A8
+}
+
+/// Stores the four letters from state `s % IM` (the low half of its word)
+/// and the newline at `line[56..61]`, and returns the state four steps on,
+/// unreduced. Nothing after the line is touched: the next chain's first
+/// line may already be written.
+#[inline(always)]
+fn put_end(line: &mut [u8; LINE + 1], table: &[u64; IM as usize], s: u32) -> u32 {
+    let r = s % IM32;
+    line[56..60].copy_from_slice(&(table[r as usize] as u32).to_le_bytes());
+    line[60] = b'\n';
+    r * M4 + A4
+}
 
 /// Fills `out` with `chars` letters (lines of 60, each ending in a newline)
 /// whose states follow `seed`; returns the bytes written. Chain k takes
 /// lines [k * per, (k + 1) * per); a line is seven 8-byte stores of table
 /// words and a 4-byte store of half of one, then the newline (no store
 /// reaches past the line: the next chain's first line may already be
-/// written).
+/// written). While every chain has a whole line left, the chains go
+/// together, interleaved word by word.
 fn fill(out: &mut [u8], table: &[u64], seed: u64, chars: usize) -> usize {
     let table: &[u64; IM as usize] = table.try_into().expect("one word per state");
-    let (m8, a8) = lcg_map(8);
-    let (m4, a4) = lcg_map(4);
     let lines = chars.div_ceil(LINE);
     let per = lines.div_ceil(CHAINS);
     // Chain k: lines [k * per, min((k + 1) * per, lines)).
     let mut c = [0u64; CHAINS];
     let mut pos = [0usize; CHAINS];
     let mut left = [0usize; CHAINS];
+    let mut rounds = lines;
     for k in 0..CHAINS {
         let first = (k * per).min(lines);
         let last = ((k + 1) * per).min(lines);
         c[k] = lcg_jump(seed, (first * LINE) as u64 + 1);
         pos[k] = first * (LINE + 1);
         left[k] = (last * LINE).min(chars) - (first * LINE).min(chars);
+        rounds = rounds.min(left[k] / LINE);
     }
-    // Whole lines of all chains together while every chain has one.
-    loop {
-        let mut all = true;
-        for k in 0..CHAINS {
-            if left[k] < LINE { all = false; }
-        }
-        if !all { break; }
-        for k in 0..CHAINS {
-            let mut p = pos[k];
-            let mut s = c[k];
-            for _ in 0..7 {
-                out[p..p + 8].copy_from_slice(&table[s as usize].to_le_bytes());
-                s = (s * m8 + a8) % IM;
-                p += 8;
+    if rounds > 0 {
+        let (rows, _) = out[..lines * (LINE + 1)].as_chunks_mut::<{ LINE + 1 }>();
+        let mut rest = rows;
+        let mut its: [std::slice::IterMut<'_, [u8; LINE + 1]>; CHAINS] = std::array::from_fn(|_| {
+            let take = per.min(rest.len());
+            let (part, after) = std::mem::take(&mut rest).split_at_mut(take);
+            rest = after;
+            part[..rounds].iter_mut()
+        });
+        let mut s: [u32; CHAINS] = std::array::from_fn(|k| c[k] as u32);
+        for _ in 0..rounds {
+            let ls: [&mut [u8; LINE + 1]; CHAINS] = std::array::from_fn(|k| its[k].next().expect("rounds lines"));
+            // Word by word, all chains (written out: a loop over the
+            // offsets is not always unrolled).
+            macro_rules! word {
+                ($o:expr) => {
+                    for k in 0..CHAINS {
+                        s[k] = put8(ls[k], $o, table, s[k]);
+                    }
+                };
             }
-            // The last four letters and the newline, without touching the
-            // bytes after them (the next chain's first line).
-            out[p..p + 4].copy_from_slice(&(table[s as usize] as u32).to_le_bytes());
-            out[p + 4] = b'\n';
-            s = (s * m4 + a4) % IM;
-            pos[k] = p + 5;
-            c[k] = s;
-            left[k] -= LINE;
+            word!(0);
+            word!(8);
+            word!(16);
+            word!(24);
+            word!(32);
+            word!(40);
+            word!(48);
+            for k in 0..CHAINS {
+                s[k] = put_end(ls[k], table, s[k]);
+            }
+        }
+        for k in 0..CHAINS {
+            c[k] = (s[k] % IM32) as u64;
+            pos[k] += rounds * (LINE + 1);
+            left[k] -= rounds * LINE;
         }
     }
     // The rest, chain by chain (the last chain's short line included).
@@ -211,16 +298,16 @@ fn fill(out: &mut [u8], table: &[u64], seed: u64, chars: usize) -> usize {
             p += 1;
             left[k] -= m;
         }
-        c[k] = s;
-        pos[k] = p;
     }
     lines * (LINE + 1) - (lines * LINE - chars)
 }
 
-/// A random section: its header, table, first state and length.
+/// A random section: its header, letter probabilities, table (built at
+/// start-up by one thread), first state and length.
 struct Section {
     header: &'static [u8],
-    table: Vec<u64>,
+    genes: &'static [(u8, f64)],
+    table: OnceLock<Vec<u64>>,
     seed: u64,
     chars: usize,
     blocks: usize,
@@ -274,61 +361,106 @@ fn repeat_fasta(out: &mut impl Write, header: &[u8], count: usize) -> io::Result
     Ok(())
 }
 
+/// Whose turn it is to write: the next block to go out, or ABORT once a
+/// write has failed.
+struct Turn {
+    next: Mutex<usize>,
+    changed: Condvar,
+}
+const ABORT: usize = usize::MAX;
+/// The turn while main writes the repeated section.
+const REPEAT: usize = usize::MAX - 1;
+
+impl Turn {
+    /// Waits for block `b`'s turn; false if a write has failed.
+    fn wait_for(&self, b: usize) -> bool {
+        let mut next = self.next.lock().expect("turn lock");
+        while *next != b && *next != ABORT {
+            next = self.changed.wait(next).expect("turn lock");
+        }
+        *next == b
+    }
+    fn pass(&self, to: usize) {
+        *self.next.lock().expect("turn lock") = to;
+        self.changed.notify_all();
+    }
+}
+
+/// Worker `w`: builds table `builds` if given, waits for all tables, then
+/// fills blocks w, w + workers, ... and writes each in its turn.
+fn work(w: usize, workers: usize, sections: &[Section], total_blocks: usize, builds: Option<usize>, tables_built: &Barrier, turn: &Turn) -> io::Result<()> {
+    if let Some(i) = builds {
+        sections[i].table.get_or_init(|| make_table8(sections[i].genes));
+    }
+    let mut buf = vec![0u8; BLOCK_BYTES];
+    tables_built.wait();
+    for b in (w..total_blocks).step_by(workers) {
+        let (si, offset) = locate(sections, b);
+        let s = &sections[si];
+        let table = s.table.get().expect("tables built");
+        let chars = BLOCK_CHARS.min(s.chars - offset);
+        let len = fill(&mut buf, table, lcg_jump(s.seed, offset as u64), chars);
+        if !turn.wait_for(b) {
+            return Ok(());
+        }
+        let mut out = io::stdout().lock();
+        let written = if offset == 0 { out.write_all(s.header) } else { Ok(()) }.and_then(|()| out.write_all(&buf[..len]));
+        drop(out);
+        if let Err(e) = written {
+            turn.pass(ABORT);
+            return Err(e);
+        }
+        turn.pass(b + 1);
+    }
+    Ok(())
+}
+
 fn main() -> io::Result<()> {
     let n: usize = std::env::args().nth(1).map_or(25_000_000, |a| a.parse().expect("N must be a number"));
-    let stdout = io::stdout();
-    let mut out = stdout.lock();
-
-    repeat_fasta(&mut out, b">ONE Homo sapiens alu\n", 2 * n)?;
 
     let mut sections = Vec::new();
     let mut seed = SEED;
     for (header, genes, chars) in [(&b">TWO IUB ambiguity codes\n"[..], IUB, 3 * n), (&b">THREE Homo sapiens frequency\n"[..], HOMO_SAPIENS, 5 * n)] {
-        sections.push(Section { header, table: make_table8(genes), seed, chars, blocks: chars.div_ceil(BLOCK_CHARS) });
+        sections.push(Section { header, genes, table: OnceLock::new(), seed, chars, blocks: chars.div_ceil(BLOCK_CHARS) });
         seed = lcg_jump(seed, chars as u64);
     }
     let total_blocks: usize = sections.iter().map(|s| s.blocks).sum();
-    let workers = thread::available_parallelism().map_or(1, |p| p.get()).min(total_blocks.max(1));
+    let workers = thread::available_parallelism().map_or(1, |p| p.get()).min(total_blocks);
+    // Main is worker 0 and first writes the repeated section; meanwhile
+    // worker i + 1 builds table i, or a thread of its own if there is no
+    // such worker.
+    let builders = if workers == 0 { 0 } else { sections.len().saturating_sub(workers - 1) };
+    let tables_built = Barrier::new(workers + builders);
+    let turn = Turn { next: Mutex::new(REPEAT), changed: Condvar::new() };
 
     thread::scope(|scope| -> io::Result<()> {
-        let sections = &sections;
-        let mut filled: Vec<Receiver<(Vec<u8>, usize)>> = Vec::new();
-        let mut give_back: Vec<Sender<Vec<u8>>> = Vec::new();
-        for w in 0..workers {
-            let (tx, rx): (SyncSender<(Vec<u8>, usize)>, _) = sync_channel(BUFFERS_PER_WORKER);
-            let (back_tx, back_rx) = channel::<Vec<u8>>();
-            for _ in 0..BUFFERS_PER_WORKER {
-                back_tx.send(vec![0u8; BLOCK_BYTES]).expect("worker alive");
-            }
-            filled.push(rx);
-            give_back.push(back_tx);
+        let (sections, tables_built, turn) = (&sections, &tables_built, &turn);
+        for i in (sections.len() - builders)..sections.len() {
             scope.spawn(move || {
-                let mut b = w;
-                while b < total_blocks {
-                    let Ok(mut buf) = back_rx.recv() else { return };
-                    let (si, offset) = locate(sections, b);
-                    let s = &sections[si];
-                    let chars = BLOCK_CHARS.min(s.chars - offset);
-                    let len = fill(&mut buf, &s.table, lcg_jump(s.seed, offset as u64), chars);
-                    if tx.send((buf, len)).is_err() {
-                        return;
-                    }
-                    b += workers;
-                }
+                sections[i].table.get_or_init(|| make_table8(sections[i].genes));
+                tables_built.wait();
             });
         }
-        for b in 0..total_blocks {
-            let (si, offset) = locate(sections, b);
-            if offset == 0 {
-                out.write_all(sections[si].header)?;
-            }
-            let (buf, len) = filled[b % workers].recv().expect("worker filled its block");
-            out.write_all(&buf[..len])?;
-            // A worker that has finished has dropped its receiver.
-            let _ = give_back[b % workers].send(buf);
+        let handles: Vec<_> = (1..workers)
+            .map(|w| {
+                let builds = (w - 1 < sections.len()).then_some(w - 1);
+                scope.spawn(move || work(w, workers, sections, total_blocks, builds, tables_built, turn))
+            })
+            .collect();
+        let repeated = repeat_fasta(&mut io::stdout().lock(), b">ONE Homo sapiens alu\n", 2 * n);
+        turn.pass(if repeated.is_ok() { 0 } else { ABORT });
+        // Even after a failed write main joins the others at the barrier
+        // (they then stop at their first turn).
+        if workers > 0 {
+            work(0, workers, sections, total_blocks, None, tables_built, turn)?;
+        }
+        repeated?;
+        for h in handles {
+            h.join().expect("worker panicked")?;
         }
         Ok(())
     })?;
+    let mut out = io::stdout().lock();
     // A section too short for any block still prints its header.
     for s in &sections {
         if s.blocks == 0 {
