@@ -24,8 +24,10 @@
 # Rows: Rust (rustc -C opt-level=3 -C target-cpu=native; n-body twice, the
 # SIMD layout and the scalar one), Go (go build), and for every Gossamer
 # program `gossamer run`, `gossamer build` and `gossamer build --release`.
-# Columns: median wall seconds, median user+sys seconds and median peak RSS
-# of the runs (/usr/bin/time -v; output to /dev/null), the bytes of the
+# Columns: median wall seconds, median user+sys seconds (bash's `time`, in
+# milliseconds, less the CPU time of the /usr/bin/time and timeout wrappers)
+# and median peak RSS (/usr/bin/time -v) of the runs (output to /dev/null),
+# the bytes of the
 # gzip -9 of the source, N, the wall time over the fastest Rust row of the
 # same benchmark (same N only), and the output check. Every timed n-body run
 # must print the task's two energies; fasta's output is checked by one more,
@@ -157,6 +159,10 @@ median() {
     sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) exit 1; if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
+# The CPU time of /usr/bin/time and timeout themselves (about 3 ms), the
+# median of 9 runs of `true` under them, subtracted from every row's.
+WRAPPER_CPU="$(for _ in 1 2 3 4 5 6 7 8 9; do { TIMEFORMAT='%3U %3S'; time /usr/bin/time -v -o /dev/null timeout 10 true; } 2>&1 | awk '{ print $1 + $2 }'; done | median)"
+
 # What a failed run printed that says why: the first line that names an
 # error, else the last line, without /usr/bin/time's own report.
 why() {
@@ -234,7 +240,10 @@ row() {
             local out=/dev/null
             [ "$task" = nbody ] && out="$WORK/out"
             t0="$EPOCHREALTIME"
-            /usr/bin/time -v -o "$WORK/time" timeout "$TIMEOUT" "$exe" "$@" "$n" >"$out" 2>"$WORK/err" || status=$?
+            # CPU time from bash's `time` (milliseconds, where the -v report
+            # has hundredths: fasta's references take 30-60 ms), less what
+            # /usr/bin/time and timeout take themselves (WRAPPER_CPU).
+            { TIMEFORMAT='%3U %3S'; time /usr/bin/time -v -o "$WORK/time" timeout "$TIMEOUT" "$exe" "$@" "$n" >"$out" 2>"$WORK/err"; } 2>"$WORK/cpu" || status=$?
             t1="$EPOCHREALTIME"
             if [ "$status" -ne 0 ]; then
                 err="exit status $status: $(why "$WORK/err")"
@@ -250,7 +259,7 @@ row() {
                 fi
             fi
             walls+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", b - a }')")
-            cpus+=("$(awk -F': ' '/User time/ { u = $2 } /System time/ { s = $2 } END { print u + s }' "$WORK/time")")
+            cpus+=("$(awk -v w="$WRAPPER_CPU" '{ c = $1 + $2 - w; printf "%.3f\n", (c > 0 ? c : 0) }' "$WORK/cpu")")
             rsss+=("$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$WORK/time")")
         done
     fi
@@ -323,7 +332,8 @@ LOAD="$(cut -d' ' -f1 /proc/loadavg)"
     echo
     echo "Measured $(date -u '+%Y-%m-%d %H:%M') UTC on $CPUS CPUs ($MODEL, load average $LOAD at the end), commit \`$COMMIT\`,"
     echo "with \`bench/game/run.sh $N_FASTA $N_NBODY\` (RUNS=$RUNS, RUN_DIVISOR=$RUN_DIVISOR): the median of $RUNS runs of each"
-    echo "whole process with its output to /dev/null (wall seconds, user + system seconds, peak RSS from"
+    echo "whole process with its output to /dev/null (wall seconds; user + system seconds from bash's \`time\`,"
+    echo "less the ${WRAPPER_CPU} s that /usr/bin/time and timeout take themselves; peak RSS from"
     echo "\`/usr/bin/time -v\`), and the size of the gzip -9 of its source. \`secs / rust\` is the wall time over"
     echo "that of the fastest Rust row of the same task at the same N, \`cpu / rust\` the same for cpu time (steadier"
     echo "when the machine is loaded: waiting for a core inflates wall time only)."
