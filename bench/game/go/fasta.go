@@ -27,20 +27,22 @@
 // quotient by IM is one 64-bit multiply and a shift rather than a 128-bit
 // high multiply (the unreduced next state, at most (IM-1)*M4 + A4, fits in
 // 32 bits); indexing the table with s%IM and storing through
-// *[LINE+1]byte leave the compiler no bounds check per word, only one per
+// *[LINE+1]byte leave the compiler no bounds check per word, only two per
 // line and chain; the two tables are built by goroutines while main writes
 // the repeated section.
 //
 // Not taken from the Rust reference, which is faster: its eight chains pay
 // there because rustc steps them together in vector registers, which Go's
-// compiler does not (here 2, 3, 4, 6 and 8 chains took 0.069, 0.059, 0.062,
-// 0.064 and 0.065 s of CPU); its bisection for the table build and its
-// workers writing their own blocks would save a millisecond or two.
+// compiler does not (measured before the uint32 states: 2, 3, 4, 6 and 8
+// chains took 0.069, 0.059, 0.062, 0.064 and 0.065 s of CPU; three and four
+// are within the noise, and four match the other programs); its bisection
+// for the table build and its workers writing their own blocks would save
+// a millisecond or two.
 //
 // (Until 2026-11-24 this program, like the Rust one, took one table load
 // per letter and four interleaved chains stepping four states at a time:
-// about 5 times slower, 0.17 s against 0.034 s wall for N = 25000000 on a
-// 2-core machine.)
+// about 5 times slower, 0.17 s against 0.034 s wall for N = 25000000 on the
+// quiet 2-core machine; 0.337 s in a run of bench/game/run.sh under load.)
 //
 // Build: go build -o fasta fasta.go
 // Run:   ./fasta 25000000 | md5sum   (fd55b9e8011c781131046b6dd87511e1)

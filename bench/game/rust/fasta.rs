@@ -33,11 +33,11 @@
 //
 // bench/game/fasta.gos and go/fasta.go use the same algorithm. (Until
 // 2026-11-24 this program took one table load per letter and four
-// interleaved chains stepping four states at a time: about 3 times slower.
-// Then it interleaved four chains line by line with u64 states, built the
-// tables after the repeated section and handed blocks to main for writing:
-// about 2 times slower, 0.038 s against 0.019 s wall for N = 25000000 on a
-// 2-core machine.)
+// interleaved chains stepping four states at a time: about 6 times slower,
+// 0.13 s against 0.020 s wall for N = 25000000 on the quiet 2-core
+// machine. Then, for a few hours, it interleaved four chains line by line
+// with u64 states, built the tables after the repeated section and handed
+// blocks to main for writing: about 2 times slower, 0.038 s.)
 //
 // Build: rustc --edition 2021 -C opt-level=3 -C target-cpu=native fasta.rs
 // Run:   ./fasta 25000000 | md5sum   (fd55b9e8011c781131046b6dd87511e1)

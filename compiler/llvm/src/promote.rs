@@ -377,16 +377,18 @@ pub const UNROLL_MAX_TRIPS: i64 = 8;
 pub const UNROLL_MAX_BODY: usize = 200;
 
 /// For each instruction: whether it is the `ForLoop` of a loop to unroll
-/// fully, `for x in a..b` with literal bounds and 2 to
-/// [`UNROLL_MAX_TRIPS`] iterations, whose body of at most
-/// [`UNROLL_MAX_BODY`] instructions writes neither the counter nor the
-/// bound. LLVM's own threshold leaves such a loop rolled once its body is
-/// large (fasta's seven words of four chains), and then pays a counter, an
-/// address computed per iteration and spilled base pointers where the
-/// unrolled code has constant offsets; GCC unrolls the same loops fully
-/// (`cunroll`: up to 16 iterations). The shape is the one bcgen emits for a
-/// literal range: `LoadImm` of the counter and the bound right before the
-/// guard `BrLeS bound, counter, exit`, the body, then the `ForLoop`.
+/// fully: an innermost loop with a literal trip count of 2 to
+/// [`UNROLL_MAX_TRIPS`] (`for x in a..b` with literal bounds, a `for` over
+/// a small fixed array, a `while` over literal bounds that bcgen fuses the
+/// same way), whose body of at most [`UNROLL_MAX_BODY`] instructions writes
+/// neither the counter nor the bound and contains no loop. LLVM's own
+/// threshold leaves such a loop rolled once its body is large (fasta's
+/// seven words of four chains), and then pays a counter, an address
+/// computed per iteration and spilled base pointers where the unrolled
+/// code has constant offsets (`gcc -O3`'s complete unrolling takes that
+/// loop too). The shape is the one bcgen emits: `LoadImm` of the counter
+/// and the bound right before the guard `BrLeS bound, counter, exit`, the
+/// body, then the `ForLoop`.
 pub fn small_fixed_loops(f: &Function) -> Vec<bool> {
     let mut out = vec![false; f.code.len()];
     for (pc, ins) in f.code.iter().enumerate() {
@@ -414,6 +416,14 @@ pub fn small_fixed_loops(f: &Function) -> Vec<bool> {
             continue;
         }
         if f.code[t..pc].iter().any(|x| writes(x).is_some_and(|d| d == i.0 || d == end.0)) {
+            continue;
+        }
+        // Innermost loops only: the hint on nested loops multiplies their
+        // copies (three nested 0..8 loops of 30 statements took LLVM six
+        // minutes), and an outer loop is LLVM's to unroll by its own
+        // threshold once the inner one is straight code.
+        let nested = f.code[t..pc].iter().enumerate().any(|(k, x)| branch_target(x).1.is_some_and(|to| to as usize <= t + k));
+        if nested {
             continue;
         }
         out[pc] = true;
@@ -628,6 +638,22 @@ mod tests {
             I::Ret { src: Reg(5) },
         ]);
         let want: Vec<bool> = (0..16).map(|pc| pc == 4).collect();
+        assert_eq!(small_fixed_loops(&f), want);
+        // for i in 0..4 { for j in 0..4 { s += j } }: the inner loop only.
+        let f = func(vec![], vec![
+            lit(2, 0),
+            lit(3, 4),
+            I::BrLeS { a: Reg(3), b: Reg(2), t: ShortTarget(10) },
+            lit(6, 0),
+            lit(7, 4),
+            I::BrLeS { a: Reg(7), b: Reg(6), t: ShortTarget(8) },
+            I::AddI64 { dst: Reg(5), a: Reg(5), b: Reg(6) },
+            I::ForLoop { i: Reg(6), end: Reg(7), t: ShortTarget(6) },
+            I::AddI64 { dst: Reg(5), a: Reg(5), b: Reg(2) },
+            I::ForLoop { i: Reg(2), end: Reg(3), t: ShortTarget(3) },
+            I::Ret { src: Reg(5) },
+        ]);
+        let want: Vec<bool> = (0..11).map(|pc| pc == 7).collect();
         assert_eq!(small_fixed_loops(&f), want);
     }
 
