@@ -56,8 +56,8 @@ enum Expect {
 /// The checks per task: (task, N, expected output).
 const CHECKS: &[(&str, u64, Expect)] = &[
     ("fasta", 1000, Expect::Md5("60cbd78a7793bcc8032ef153b4a37b56")),
-    // Ten blocks of 8,192 lines: every worker fills several, and the ring
-    // of four slots is reused.
+    // Ten blocks of 8,192 lines: every worker fills and writes several in
+    // turn, and the section boundary falls inside a worker's run.
     ("fasta", 500_000, Expect::Md5("86c056d7e78209c83494314c818e2a63")),
     ("nbody", 1000, Expect::Text("-0.169075164\n-0.169087605\n")),
 ];
