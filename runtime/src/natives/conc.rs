@@ -135,25 +135,30 @@ pub(super) unsafe fn call(op: Intrinsic, args: &[u64], ret: TypeId, site: &Site)
         }
         I::I64VecWriteBytesToStdout => {
             let elems = sync::i64vec(a(0));
-            let (start, count) = (a(1) as i64, a(2) as i64);
-            let end = start.checked_add(count).unwrap_or(i64::MAX);
-            crate::vec::check_slice_bounds(start, end, elems.len() as i64, site);
-            crate::stdout::stdout_write_low_bytes(&elems[start as usize..end as usize]);
+            let (start, end) = piece(a(1), a(2), elems.len(), site);
+            crate::stdout::stdout_write_low_bytes(&elems[start..end]);
             0
         }
         I::I64VecWriteLeBytesToStdout => {
             let elems = sync::i64vec(a(0));
-            let (start, count) = (a(1) as i64, a(2) as i64);
-            let end = start.checked_add(count).unwrap_or(i64::MAX);
             // The byte image is 8 bytes per cell; a vector's length is far
             // below i64::MAX / 8 (it is one allocation).
-            crate::vec::check_slice_bounds(start, end, elems.len() as i64 * 8, site);
-            crate::stdout::stdout_write_le_bytes(elems, start as usize, count as usize);
+            let (start, end) = piece(a(1), a(2), elems.len() * 8, site);
+            crate::stdout::stdout_write_le_bytes(elems, start, end - start);
             0
         }
         I::NumGoroutine => crate::sched::num_goroutine() as u64,
         _ => unreachable!("conc::call({op:?})"),
     }
+}
+
+/// The range `[start, start + count)` of a write of `len` items, checked
+/// as slicing checks it (`slice bounds out of range`, Go's panic).
+fn piece(start: u64, count: u64, len: usize, site: &Site) -> (usize, usize) {
+    let (start, count) = (start as i64, count as i64);
+    let end = start.checked_add(count).unwrap_or(i64::MAX);
+    crate::vec::check_slice_bounds(start, end, len as i64, site);
+    (start as usize, end as usize)
 }
 
 #[cfg(test)]
