@@ -22,6 +22,7 @@
 //! bug, which then costs speed instead of the build).
 
 pub mod promote;
+pub mod ranges;
 mod translate;
 
 use gos_abi::runtime_abi::rt_tables;

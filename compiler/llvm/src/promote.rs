@@ -168,7 +168,7 @@ fn reads(ins: &Instr) -> Vec<u16> {
 /// The register instruction `ins` writes, if any: its `dst`, a loop's
 /// counter, or a call's result (which lands in its `base`, the register of
 /// its first argument).
-fn writes(ins: &Instr) -> Option<u16> {
+pub(crate) fn writes(ins: &Instr) -> Option<u16> {
     match *ins {
         Instr::ForLoop { i, .. } => Some(i.0),
         Instr::Call { base, .. } | Instr::CallClosure { base, .. } => Some(base.0),
@@ -391,10 +391,47 @@ pub const UNROLL_MAX_BODY: usize = 200;
 /// body, then the `ForLoop`.
 pub fn small_fixed_loops(f: &Function) -> Vec<bool> {
     let mut out = vec![false; f.code.len()];
+    for (pc, lp) in literal_loops(f).into_iter().enumerate() {
+        let Some(lp) = lp else { continue };
+        if pc - lp.body > UNROLL_MAX_BODY || !(2..=UNROLL_MAX_TRIPS).contains(&(lp.to - lp.from)) {
+            continue;
+        }
+        // Innermost loops only: the hint on nested loops multiplies their
+        // copies (three nested 0..8 loops of 30 statements took LLVM six
+        // minutes), and an outer loop is LLVM's to unroll by its own
+        // threshold once the inner one is straight code.
+        let t = lp.body;
+        let nested = f.code[t..pc].iter().enumerate().any(|(k, x)| branch_target(x).1.is_some_and(|to| to as usize <= t + k));
+        if nested {
+            continue;
+        }
+        out[pc] = true;
+    }
+    out
+}
+
+/// A loop with literal bounds, in the shape bcgen emits for `for x in a..b`:
+/// `LoadImm` of the counter and the bound right before the guard
+/// `BrLeS bound, counter, exit`, the body (from `body`), then the
+/// `ForLoop`; the body writes neither the counter nor the bound, so the
+/// counter runs through `from..to` (at least once: `from < to`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LiteralLoop {
+    /// The body's first instruction (the `ForLoop`'s target).
+    pub body: usize,
+    pub counter: u16,
+    pub from: i64,
+    pub to: i64,
+}
+
+/// For each instruction: the loop it closes, if it is the `ForLoop` of a
+/// [`LiteralLoop`].
+pub fn literal_loops(f: &Function) -> Vec<Option<LiteralLoop>> {
+    let mut out = vec![None; f.code.len()];
     for (pc, ins) in f.code.iter().enumerate() {
         let Instr::ForLoop { i, end, t } = *ins else { continue };
         let t = t.0 as usize;
-        if t < 3 || t > pc || pc - t > UNROLL_MAX_BODY {
+        if t < 3 || t > pc {
             continue;
         }
         match f.code[t - 1] {
@@ -412,21 +449,13 @@ pub fn small_fixed_loops(f: &Function) -> Vec<bool> {
             }
         }
         let (Some(from), Some(to)) = (from, to) else { continue };
-        if !(2..=UNROLL_MAX_TRIPS).contains(&(to - from)) {
+        if from >= to || i == end {
             continue;
         }
         if f.code[t..pc].iter().any(|x| writes(x).is_some_and(|d| d == i.0 || d == end.0)) {
             continue;
         }
-        // Innermost loops only: the hint on nested loops multiplies their
-        // copies (three nested 0..8 loops of 30 statements took LLVM six
-        // minutes), and an outer loop is LLVM's to unroll by its own
-        // threshold once the inner one is straight code.
-        let nested = f.code[t..pc].iter().enumerate().any(|(k, x)| branch_target(x).1.is_some_and(|to| to as usize <= t + k));
-        if nested {
-            continue;
-        }
-        out[pc] = true;
+        out[pc] = Some(LiteralLoop { body: t, counter: i.0, from, to });
     }
     out
 }

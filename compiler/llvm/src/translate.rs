@@ -23,6 +23,7 @@
 //! scan of an interrupted goroutine's stack would not look for it.
 
 use crate::promote::{self, Promotion};
+use crate::ranges;
 use crate::Decls;
 use gos_abi::runtime_abi::rt_tables;
 use gos_abi::{IntTy, RtFn};
@@ -154,6 +155,11 @@ pub struct Translator<'a, 'ctx> {
     /// For each instruction: whether it closes a small loop with literal
     /// bounds to unroll fully (`promote::small_fixed_loops`).
     unroll: Vec<bool>,
+    /// The regions emitted twice, their accesses' checks proven at entry
+    /// in one copy (`crate::ranges`), by first instruction; and, while
+    /// that copy is emitted, the accesses it leaves unchecked.
+    ranges: ranges::Plan,
+    unchecked: Vec<bool>,
     pc: usize,
     /// Inline `I64Vec` stores and their sunk fences, as in the Cranelift
     /// tier (`gos_clif::analysis::sc_store_pending`): where a store may
@@ -193,6 +199,8 @@ impl<'a, 'ctx> Translator<'a, 'ctx> {
             cells: Vec::new(),
             lengths: Vec::new(),
             unroll: Vec::new(),
+            ranges: ranges::Plan::default(),
+            unchecked: Vec::new(),
             pc: 0,
             pending: Vec::new(),
             fenced: false,
@@ -636,6 +644,17 @@ impl<'a, 'ctx> Translator<'a, 'ctx> {
                 leaders[pc + 1] = true;
             }
         }
+        // Regions to emit twice start blocks of their own (their test).
+        // A region with an accumulating self-call is left alone: that
+        // call's loop is built by the main loop below.
+        let tail_adds = accumulating_tail_calls(f, self.fi);
+        let mut plan = ranges::plan(f, &float_registers(f, f.frame_size.max(1) as usize));
+        plan.regions.retain(|r| r.start > 0 && !tail_adds.keys().any(|&pc| (r.start..=r.end).contains(&pc)));
+        for r in &plan.regions {
+            leaders[r.start] = true;
+        }
+        self.ranges = plan;
+        self.unchecked = vec![false; code.len()];
         let entry = self.ctx.append_basic_block(self.func, "entry");
         for (pc, &l) in leaders.iter().enumerate() {
             if l && pc < code.len() {
@@ -687,7 +706,6 @@ impl<'a, 'ctx> Translator<'a, 'ctx> {
         // elimination is off (`disable-tail-calls` on every body), because
         // it also turns recursion that never ends into a loop that never
         // ends, where every other tier reports a stack overflow.
-        let tail_adds = accumulating_tail_calls(f, self.fi);
         if !tail_adds.is_empty() {
             let acc = self.b.build_alloca(self.i64t, "acc").map_err(be)?;
             self.b.build_store(acc, self.i64t.const_zero()).map_err(be)?;
@@ -708,6 +726,9 @@ impl<'a, 'ctx> Translator<'a, 'ctx> {
                 if pc == 0 && entry_poll {
                     self.poll()?;
                     top = self.b.get_insert_block().ok_or("no block")?;
+                }
+                if let Some(k) = self.ranges.regions.iter().position(|r| r.start == pc) {
+                    self.versioned(k, &leaders)?;
                 }
             }
             // The sunk fence of inline `I64Vec` stores.
@@ -752,6 +773,123 @@ impl<'a, 'ctx> Translator<'a, 'ctx> {
             self.call_rt_noreturn(RtFn::Unreachable, &[self.site()])?;
         }
         Ok(self.promo.map(|pr| pr.p))
+    }
+
+    /// At the start of region `k` (`crate::ranges`), positioned in its
+    /// first block, which every branch to the region's start reaches: tests
+    /// its groups' intervals, emits the copy without the covered checks
+    /// that the test enters when they hold, and leaves the builder at the
+    /// start of the original, which the main loop goes on to emit.
+    fn versioned(&mut self, k: usize, leaders: &[bool]) -> R<()> {
+        let region = self.ranges.regions[k].clone();
+        // The test, from the registers' values at the region's entry.
+        let mut vals: HashMap<u32, IntValue<'ctx>> = HashMap::new();
+        let mut ok: Option<IntValue<'ctx>> = None;
+        for g in &region.groups {
+            let vec = self.r(g.vec)?;
+            let len = self.load_invariant(self.word_ptr(vec, self.k(field_word(gos_abi::I64VEC_LEN) as i64))?)?;
+            let base = match g.base {
+                Some(e) => self.expr(e, &mut vals)?,
+                None => self.k(0),
+            };
+            for off in [g.lo, g.hi] {
+                let at = self.b.build_int_add(base, self.k(off), "").map_err(be)?;
+                let inside = self.b.build_int_compare(IntPredicate::ULT, at, len, "").map_err(be)?;
+                ok = Some(match ok {
+                    Some(o) => self.b.build_and(o, inside, "").map_err(be)?,
+                    None => inside,
+                });
+            }
+        }
+        let ok = ok.ok_or("a versioned region without groups")?;
+        let bad = self.b.build_not(ok, "").map_err(be)?;
+        let fast = self.new_block();
+        let slow = self.new_block();
+        let br = self.b.build_conditional_branch(bad, slow, fast).map_err(be)?;
+        self.unlikely(br)?;
+        // The copy: fresh blocks for the region's other leaders; branches
+        // to its start go to the test, and out of it to the original's
+        // blocks. Back edges get poll blocks of their own.
+        let mut saved = Vec::new();
+        for pc in region.start + 1..=region.end {
+            if leaders[pc] {
+                let blk = self.new_block();
+                saved.push((pc as u32, self.blocks.insert(pc as u32, blk)));
+            }
+        }
+        let backedges = std::mem::take(&mut self.backedges);
+        for &pc in &region.covered {
+            self.unchecked[pc] = true;
+        }
+        self.b.position_at_end(fast);
+        let f = self.f;
+        let mut terminated = false;
+        for pc in region.start..=region.end {
+            self.pc = pc;
+            if pc > region.start {
+                if let Some(&blk) = self.blocks.get(&(pc as u32)) {
+                    if !terminated {
+                        self.b.build_unconditional_branch(blk).map_err(be)?;
+                    }
+                    self.b.position_at_end(blk);
+                }
+            }
+            let ins = &f.code[pc];
+            self.fenced = self.pending[pc] && sc_fence_point(f, ins, self.funcs, &self.decls.reaches);
+            if self.fenced {
+                self.fence()?;
+            }
+            self.instr(*ins)?;
+            terminated = branch_target(ins).0;
+        }
+        if !terminated {
+            let after = self.block_at(region.end as u32 + 1)?;
+            self.b.build_unconditional_branch(after).map_err(be)?;
+        }
+        for &pc in &region.covered {
+            self.unchecked[pc] = false;
+        }
+        self.backedges = backedges;
+        for (pc, old) in saved {
+            match old {
+                Some(b) => self.blocks.insert(pc, b),
+                None => self.blocks.remove(&pc),
+            };
+        }
+        self.pc = region.start;
+        self.b.position_at_end(slow);
+        Ok(())
+    }
+
+    /// The value of expression `e` of the plan (`crate::ranges::Expr`) from
+    /// the registers as they are now.
+    fn expr(&self, e: u32, vals: &mut HashMap<u32, IntValue<'ctx>>) -> R<IntValue<'ctx>> {
+        if let Some(&v) = vals.get(&e) {
+            return Ok(v);
+        }
+        let b = &self.b;
+        let v = match self.ranges.exprs.get(e as usize).copied().ok_or("no such expression")? {
+            ranges::Expr::Reg(r) => self.r(r)?,
+            ranges::Expr::Const(c) => self.k(c),
+            ranges::Expr::Add(x, y) => {
+                let (x, y) = (self.expr(x, vals)?, self.expr(y, vals)?);
+                b.build_int_add(x, y, "").map_err(be)?
+            }
+            ranges::Expr::Sub(x, y) => {
+                let (x, y) = (self.expr(x, vals)?, self.expr(y, vals)?);
+                b.build_int_sub(x, y, "").map_err(be)?
+            }
+            ranges::Expr::Mul(x, y) => {
+                let (x, y) = (self.expr(x, vals)?, self.expr(y, vals)?);
+                b.build_int_mul(x, y, "").map_err(be)?
+            }
+            ranges::Expr::Scale(x, c) => {
+                let x = self.expr(x, vals)?;
+                b.build_int_mul(x, self.k(c), "").map_err(be)?
+            }
+        };
+        vals.insert(e, v);
+        Ok(v)
     }
 
     fn bin(&self, dst: u16, a: u16, b: u16, op: impl FnOnce(&Builder<'ctx>, IntValue<'ctx>, IntValue<'ctx>) -> Result<IntValue<'ctx>, BuilderError>) -> R<()> {
@@ -1528,7 +1666,10 @@ impl<'a, 'ctx> Translator<'a, 'ctx> {
             return Ok(len);
         }
         let ix = self.r(args + 1)?;
-        self.check_index(ix, len)?;
+        // Unless the region's test proved it (`versioned`).
+        if !self.unchecked[self.pc] {
+            self.check_index(ix, len)?;
+        }
         let at = self.b.build_int_add(ix, self.k(field_word(gos_abi::I64VEC_ELEMS) as i64), "").map_err(be)?;
         let p = self.word_ptr(o, at)?;
         let atomic = |ins: inkwell::values::InstructionValue<'ctx>, ord| -> R<()> {
