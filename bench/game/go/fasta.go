@@ -15,34 +15,50 @@
 //     once per state, not once per letter), so one load and one 8-byte
 //     store give eight letters, and the generator steps eight states at a
 //     time (the map of eight steps is again one multiply and one modulo);
+//   - the output seen as aligned 8-byte cells: eight lines with their
+//     newlines are 488 bytes, exactly 61 cells, of which 53 hold eight
+//     letters (a table word; the generator steps eight states) and 8 hold
+//     a newline, at byte 4, 1, 6, 3, 0, 5, 2 and 7 in turn, and seven
+//     letters (the word's first seven, those after the newline moved up a
+//     byte; the generator steps seven states): eight lines take 61 stores
+//     and steps, not 72 stores (seven 8-byte ones, a 4-byte one and the
+//     newline byte a line) and 64 steps;
 //   - inside a block, four LCG chains, each filling a contiguous run of
-//     lines from its own jumped state, processed together so that the
-//     multiply and modulo of one chain need not wait for another's;
+//     whole groups of eight lines (so of whole cells) from its own jumped
+//     state, processed together so that the multiply and modulo of one
+//     chain need not wait for another's;
 //   - main writes the blocks in order with large writes, handing each buffer
 //     back to its worker: memory is bounded by the block size.
 //
-// What is particular to Go: the four chains are interleaved word by word
-// (Go's compiler does not reorder, and that was faster than a line of one
-// chain after a line of the other); the states are kept in uint32, so the
-// quotient by IM is one 64-bit multiply and a shift rather than a 128-bit
-// high multiply (the unreduced next state, at most (IM-1)*M4 + A4, fits in
-// 32 bits); indexing the table with s%IM and storing through
-// *[LINE+1]byte leave the compiler no bounds check per word, only two per
-// line and chain; the two tables are built by goroutines while main writes
-// the repeated section.
+// What is particular to Go: the four chains are interleaved cell by cell,
+// the 61 cells of a group written out (Go's compiler neither reorders nor
+// unrolls; interleaving was faster than a line of one chain after a line of
+// the other); the states are kept in uint32, so the quotient by IM is one
+// 64-bit multiply and a shift rather than a 128-bit high multiply (the
+// unreduced next state, at most (IM-1)*M8 + A8, fits in 32 bits, and so
+// does the map of seven steps, written with a negated multiplier);
+// indexing the table with s%IM and storing through *[GROUP]byte at
+// constant offsets leave the compiler no bounds check per cell, only two
+// per group of eight lines and chain; the two tables are built by
+// goroutines while main writes the repeated section.
 //
 // Not taken from the Rust reference, which is faster: its eight chains pay
 // there because rustc steps them together in vector registers, which Go's
-// compiler does not (measured before the uint32 states: 2, 3, 4, 6 and 8
-// chains took 0.069, 0.059, 0.062, 0.064 and 0.065 s of CPU; three and four
-// are within the noise, and four match the other programs); its bisection
-// for the table build and its workers writing their own blocks would save
-// a millisecond or two.
+// compiler does not (with the cells, 3, 4, 5, 6 and 8 chains took about
+// 52.9, 51.5, 51.6, 53.9 and 56.2 ms of CPU: four and five are within the
+// noise, and four match the other programs); its bisection for the table
+// build and its workers writing their own blocks would save a millisecond
+// or two.
 //
 // (Until 2026-11-24 this program, like the Rust one, took one table load
 // per letter and four interleaved chains stepping four states at a time:
 // about 5 times slower, 0.17 s against 0.034 s wall for N = 25000000 on the
-// quiet 2-core machine; 0.337 s in a run of bench/game/run.sh under load.)
+// quiet 2-core machine; 0.337 s in a run of bench/game/run.sh under load.
+// Until later that day a line was seven 8-byte stores of table words, a
+// 4-byte store and the newline byte, the chains interleaved word by word:
+// 56.3 ms of CPU and 33.6 ms wall, against 51.6 and 31.1 ms with the cells
+// (medians of 18 runs of perf stat -r 21, alternating the two, on the
+// shared 2-core machine); on one CPU, 53.5 against 48.9 ms of CPU.)
 //
 // Build: go build -o fasta fasta.go
 // Run:   ./fasta 25000000 | md5sum   (fd55b9e8011c781131046b6dd87511e1)
@@ -171,49 +187,96 @@ func makeTable8(genes []gene) *[IM]uint64 {
 // for another's.
 const CHAINS = 4
 
-// The maps of eight and of four LCG steps (lcgMap(8) and lcgMap(4), checked
-// at start): constants, so that the compiler multiplies by immediates.
+// Eight lines with their newlines are 488 bytes: exactly 61 aligned 8-byte
+// cells, the unit a chain fills at a time.
+const (
+	GROUP_LINES = 8
+	GROUP       = GROUP_LINES * (LINE + 1)
+	CELLS       = GROUP / 8
+)
+
+// The maps of eight and seven LCG steps (lcgMap(8) and lcgMap(7), checked
+// at start): constants, so that the compiler multiplies by immediates. M7
+// is too large for the unreduced next state to fit in 32 bits, but M7*s
+// and -(IM-M7)*s are equal modulo IM: the map of seven steps is K7 - N7*s,
+// then the modulo, with N7 = IM - M7 and K7 = A7 + N7*IM (below 2^32, and
+// above N7*s for every state s).
 const (
 	M8, A8 = 5665, 86296
-	M4, A4 = 30193, 102668
+	M7, A7 = 135565, 125975
+	N7     = IM - M7
+	K7     = A7 + N7*IM
 )
 
 func init() {
 	if m, a := lcgMap(8); m != M8 || a != A8 {
 		panic("M8, A8 are not the map of eight steps")
 	}
-	if m, a := lcgMap(4); m != M4 || a != A4 {
-		panic("M4, A4 are not the map of four steps")
+	if m, a := lcgMap(7); m != M7 || a != A7 {
+		panic("M7, A7 are not the map of seven steps")
 	}
 }
 
-// put8 stores the eight letters from state s%IM at line[o:] and returns the
-// state eight steps on, unreduced (below (IM-1)*M8 + A8 < 2^32). Reducing
-// at the index, table[s%IM], is what lets the compiler drop the bounds
-// check; the reduced value serves the multiply too.
-func put8(line *[LINE + 1]byte, o int, table *[IM]uint64, s uint32) uint32 {
-	binary.LittleEndian.PutUint64(line[o:], table[s%IM])
+// put8 stores the eight letters from state s%IM at cell o/8 of a group and
+// returns the state eight steps on, unreduced (below (IM-1)*M8 + A8 <
+// 2^32). Reducing at the index, table[s%IM], is what lets the compiler drop
+// the bounds check; the reduced value serves the multiply too.
+func put8(g *[GROUP]byte, o int, table *[IM]uint64, s uint32) uint32 {
+	binary.LittleEndian.PutUint64(g[o:], table[s%IM])
 	return s%IM*M8 + A8
 }
 
-// putEnd stores the four letters from state s%IM (the low half of its
-// word), then the newline, and returns the state four steps on, unreduced
-// (below (IM-1)*M4 + A4 < 2^32). Nothing after line[60] is touched: the
-// next chain's first line may already be written.
-func putEnd(line *[LINE + 1]byte, table *[IM]uint64, s uint32) uint32 {
-	binary.LittleEndian.PutUint32(line[56:], uint32(table[s%IM]))
-	line[60] = '\n'
-	return s%IM*M4 + A4
+// putNL stores the cell at o/8 of a group that holds a newline, at its
+// byte a, and seven letters from state s%IM: the first seven of its word,
+// those from byte a on moved up a byte. It returns the state seven steps
+// on, unreduced (at most K7 < 2^32). With o and a constant the masks fold.
+func putNL(g *[GROUP]byte, o int, a uint, table *[IM]uint64, s uint32) uint32 {
+	x := table[s%IM]
+	low := uint64(1)<<(8*a) - 1
+	binary.LittleEndian.PutUint64(g[o:], x&low|'\n'<<(8*a)|x<<8&^(low<<8|0xff))
+	return K7 - s%IM*N7
+}
+
+// nlAt gives, for each cell of a group, the byte of its newline, or 8 if
+// it has none (cells 7, 15, 22, 30, 38, 45, 53 and 60 have one, at byte 4,
+// 1, 6, 3, 0, 5, 2 and 7).
+var nlAt = func() (nl [CELLS]uint) {
+	for j := range nl {
+		nl[j] = 8
+	}
+	for i := 0; i < GROUP_LINES; i++ {
+		at := i*(LINE+1) + LINE
+		nl[at/8] = uint(at % 8)
+	}
+	return
+}()
+
+// putGroup fills one group (eight whole lines) of one chain from state s
+// and returns the state after it, unreduced.
+func putGroup(g *[GROUP]byte, table *[IM]uint64, s uint32) uint32 {
+	for j := 0; j < CELLS; j++ {
+		if a := nlAt[j]; a == 8 {
+			s = put8(g, 8*j, table, s)
+		} else {
+			s = putNL(g, 8*j, a, table, s)
+		}
+	}
+	return s
 }
 
 // fill writes chars letters (lines of 60, each ending in a newline) whose
 // states follow seed into out, and returns the bytes written. Chain k takes
-// lines [k*per, (k+1)*per); a line is seven 8-byte stores of table words and
-// a 4-byte store of half of one, then the newline (no store reaches past the
-// line: the next chain's first line may already be written).
+// lines [k*per, (k+1)*per), per a multiple of 8, so each chain's run is
+// whole groups of 61 aligned cells: per group of eight lines a chain makes
+// 61 stores and steps (put8 and putNL). While every chain has a whole group
+// left, the chains go together, interleaved cell by cell. The rest (each
+// chain's last groups, fewer than eight lines, the short last line) goes
+// chain by chain, its lines the old way: seven 8-byte stores of table words,
+// a 4-byte store of half of one and the newline. No store reaches past a
+// chain's run: the next chain's may already be written.
 func fill(out []byte, table *[IM]uint64, seed uint64, chars int) int {
 	lines := (chars + LINE - 1) / LINE
-	per := (lines + CHAINS - 1) / CHAINS
+	per := ((lines+CHAINS-1)/CHAINS + GROUP_LINES - 1) / GROUP_LINES * GROUP_LINES
 	var c [CHAINS]uint64
 	var pos, left [CHAINS]int
 	rounds := lines
@@ -223,30 +286,85 @@ func fill(out []byte, table *[IM]uint64, seed uint64, chars int) int {
 		c[k] = lcgJump(seed, uint64(first*LINE)+1)
 		pos[k] = first * (LINE + 1)
 		left[k] = min(last*LINE, chars) - min(first*LINE, chars)
-		rounds = min(rounds, left[k]/LINE)
+		rounds = min(rounds, left[k]/LINE/GROUP_LINES)
 	}
-	// Whole lines of all chains together while every chain has one, the
-	// chains interleaved word by word.
+	// Whole groups of all chains together while every chain has one, the
+	// chains interleaved cell by cell (written out: the offsets and the
+	// newlines' bytes are constants).
 	s0, s1, s2, s3 := uint32(c[0]), uint32(c[1]), uint32(c[2]), uint32(c[3])
 	p0, p1, p2, p3 := pos[0], pos[1], pos[2], pos[3]
 	for r := 0; r < rounds; r++ {
-		l0 := (*[LINE + 1]byte)(out[p0:])
-		l1 := (*[LINE + 1]byte)(out[p1:])
-		l2 := (*[LINE + 1]byte)(out[p2:])
-		l3 := (*[LINE + 1]byte)(out[p3:])
-		s0, s1, s2, s3 = put8(l0, 0, table, s0), put8(l1, 0, table, s1), put8(l2, 0, table, s2), put8(l3, 0, table, s3)
-		s0, s1, s2, s3 = put8(l0, 8, table, s0), put8(l1, 8, table, s1), put8(l2, 8, table, s2), put8(l3, 8, table, s3)
-		s0, s1, s2, s3 = put8(l0, 16, table, s0), put8(l1, 16, table, s1), put8(l2, 16, table, s2), put8(l3, 16, table, s3)
-		s0, s1, s2, s3 = put8(l0, 24, table, s0), put8(l1, 24, table, s1), put8(l2, 24, table, s2), put8(l3, 24, table, s3)
-		s0, s1, s2, s3 = put8(l0, 32, table, s0), put8(l1, 32, table, s1), put8(l2, 32, table, s2), put8(l3, 32, table, s3)
-		s0, s1, s2, s3 = put8(l0, 40, table, s0), put8(l1, 40, table, s1), put8(l2, 40, table, s2), put8(l3, 40, table, s3)
-		s0, s1, s2, s3 = put8(l0, 48, table, s0), put8(l1, 48, table, s1), put8(l2, 48, table, s2), put8(l3, 48, table, s3)
-		s0, s1, s2, s3 = putEnd(l0, table, s0), putEnd(l1, table, s1), putEnd(l2, table, s2), putEnd(l3, table, s3)
-		p0, p1, p2, p3 = p0+LINE+1, p1+LINE+1, p2+LINE+1, p3+LINE+1
+		g0 := (*[GROUP]byte)(out[p0:])
+		g1 := (*[GROUP]byte)(out[p1:])
+		g2 := (*[GROUP]byte)(out[p2:])
+		g3 := (*[GROUP]byte)(out[p3:])
+		s0, s1, s2, s3 = put8(g0, 0, table, s0), put8(g1, 0, table, s1), put8(g2, 0, table, s2), put8(g3, 0, table, s3)
+		s0, s1, s2, s3 = put8(g0, 8, table, s0), put8(g1, 8, table, s1), put8(g2, 8, table, s2), put8(g3, 8, table, s3)
+		s0, s1, s2, s3 = put8(g0, 16, table, s0), put8(g1, 16, table, s1), put8(g2, 16, table, s2), put8(g3, 16, table, s3)
+		s0, s1, s2, s3 = put8(g0, 24, table, s0), put8(g1, 24, table, s1), put8(g2, 24, table, s2), put8(g3, 24, table, s3)
+		s0, s1, s2, s3 = put8(g0, 32, table, s0), put8(g1, 32, table, s1), put8(g2, 32, table, s2), put8(g3, 32, table, s3)
+		s0, s1, s2, s3 = put8(g0, 40, table, s0), put8(g1, 40, table, s1), put8(g2, 40, table, s2), put8(g3, 40, table, s3)
+		s0, s1, s2, s3 = put8(g0, 48, table, s0), put8(g1, 48, table, s1), put8(g2, 48, table, s2), put8(g3, 48, table, s3)
+		s0, s1, s2, s3 = putNL(g0, 56, 4, table, s0), putNL(g1, 56, 4, table, s1), putNL(g2, 56, 4, table, s2), putNL(g3, 56, 4, table, s3)
+		s0, s1, s2, s3 = put8(g0, 64, table, s0), put8(g1, 64, table, s1), put8(g2, 64, table, s2), put8(g3, 64, table, s3)
+		s0, s1, s2, s3 = put8(g0, 72, table, s0), put8(g1, 72, table, s1), put8(g2, 72, table, s2), put8(g3, 72, table, s3)
+		s0, s1, s2, s3 = put8(g0, 80, table, s0), put8(g1, 80, table, s1), put8(g2, 80, table, s2), put8(g3, 80, table, s3)
+		s0, s1, s2, s3 = put8(g0, 88, table, s0), put8(g1, 88, table, s1), put8(g2, 88, table, s2), put8(g3, 88, table, s3)
+		s0, s1, s2, s3 = put8(g0, 96, table, s0), put8(g1, 96, table, s1), put8(g2, 96, table, s2), put8(g3, 96, table, s3)
+		s0, s1, s2, s3 = put8(g0, 104, table, s0), put8(g1, 104, table, s1), put8(g2, 104, table, s2), put8(g3, 104, table, s3)
+		s0, s1, s2, s3 = put8(g0, 112, table, s0), put8(g1, 112, table, s1), put8(g2, 112, table, s2), put8(g3, 112, table, s3)
+		s0, s1, s2, s3 = putNL(g0, 120, 1, table, s0), putNL(g1, 120, 1, table, s1), putNL(g2, 120, 1, table, s2), putNL(g3, 120, 1, table, s3)
+		s0, s1, s2, s3 = put8(g0, 128, table, s0), put8(g1, 128, table, s1), put8(g2, 128, table, s2), put8(g3, 128, table, s3)
+		s0, s1, s2, s3 = put8(g0, 136, table, s0), put8(g1, 136, table, s1), put8(g2, 136, table, s2), put8(g3, 136, table, s3)
+		s0, s1, s2, s3 = put8(g0, 144, table, s0), put8(g1, 144, table, s1), put8(g2, 144, table, s2), put8(g3, 144, table, s3)
+		s0, s1, s2, s3 = put8(g0, 152, table, s0), put8(g1, 152, table, s1), put8(g2, 152, table, s2), put8(g3, 152, table, s3)
+		s0, s1, s2, s3 = put8(g0, 160, table, s0), put8(g1, 160, table, s1), put8(g2, 160, table, s2), put8(g3, 160, table, s3)
+		s0, s1, s2, s3 = put8(g0, 168, table, s0), put8(g1, 168, table, s1), put8(g2, 168, table, s2), put8(g3, 168, table, s3)
+		s0, s1, s2, s3 = putNL(g0, 176, 6, table, s0), putNL(g1, 176, 6, table, s1), putNL(g2, 176, 6, table, s2), putNL(g3, 176, 6, table, s3)
+		s0, s1, s2, s3 = put8(g0, 184, table, s0), put8(g1, 184, table, s1), put8(g2, 184, table, s2), put8(g3, 184, table, s3)
+		s0, s1, s2, s3 = put8(g0, 192, table, s0), put8(g1, 192, table, s1), put8(g2, 192, table, s2), put8(g3, 192, table, s3)
+		s0, s1, s2, s3 = put8(g0, 200, table, s0), put8(g1, 200, table, s1), put8(g2, 200, table, s2), put8(g3, 200, table, s3)
+		s0, s1, s2, s3 = put8(g0, 208, table, s0), put8(g1, 208, table, s1), put8(g2, 208, table, s2), put8(g3, 208, table, s3)
+		s0, s1, s2, s3 = put8(g0, 216, table, s0), put8(g1, 216, table, s1), put8(g2, 216, table, s2), put8(g3, 216, table, s3)
+		s0, s1, s2, s3 = put8(g0, 224, table, s0), put8(g1, 224, table, s1), put8(g2, 224, table, s2), put8(g3, 224, table, s3)
+		s0, s1, s2, s3 = put8(g0, 232, table, s0), put8(g1, 232, table, s1), put8(g2, 232, table, s2), put8(g3, 232, table, s3)
+		s0, s1, s2, s3 = putNL(g0, 240, 3, table, s0), putNL(g1, 240, 3, table, s1), putNL(g2, 240, 3, table, s2), putNL(g3, 240, 3, table, s3)
+		s0, s1, s2, s3 = put8(g0, 248, table, s0), put8(g1, 248, table, s1), put8(g2, 248, table, s2), put8(g3, 248, table, s3)
+		s0, s1, s2, s3 = put8(g0, 256, table, s0), put8(g1, 256, table, s1), put8(g2, 256, table, s2), put8(g3, 256, table, s3)
+		s0, s1, s2, s3 = put8(g0, 264, table, s0), put8(g1, 264, table, s1), put8(g2, 264, table, s2), put8(g3, 264, table, s3)
+		s0, s1, s2, s3 = put8(g0, 272, table, s0), put8(g1, 272, table, s1), put8(g2, 272, table, s2), put8(g3, 272, table, s3)
+		s0, s1, s2, s3 = put8(g0, 280, table, s0), put8(g1, 280, table, s1), put8(g2, 280, table, s2), put8(g3, 280, table, s3)
+		s0, s1, s2, s3 = put8(g0, 288, table, s0), put8(g1, 288, table, s1), put8(g2, 288, table, s2), put8(g3, 288, table, s3)
+		s0, s1, s2, s3 = put8(g0, 296, table, s0), put8(g1, 296, table, s1), put8(g2, 296, table, s2), put8(g3, 296, table, s3)
+		s0, s1, s2, s3 = putNL(g0, 304, 0, table, s0), putNL(g1, 304, 0, table, s1), putNL(g2, 304, 0, table, s2), putNL(g3, 304, 0, table, s3)
+		s0, s1, s2, s3 = put8(g0, 312, table, s0), put8(g1, 312, table, s1), put8(g2, 312, table, s2), put8(g3, 312, table, s3)
+		s0, s1, s2, s3 = put8(g0, 320, table, s0), put8(g1, 320, table, s1), put8(g2, 320, table, s2), put8(g3, 320, table, s3)
+		s0, s1, s2, s3 = put8(g0, 328, table, s0), put8(g1, 328, table, s1), put8(g2, 328, table, s2), put8(g3, 328, table, s3)
+		s0, s1, s2, s3 = put8(g0, 336, table, s0), put8(g1, 336, table, s1), put8(g2, 336, table, s2), put8(g3, 336, table, s3)
+		s0, s1, s2, s3 = put8(g0, 344, table, s0), put8(g1, 344, table, s1), put8(g2, 344, table, s2), put8(g3, 344, table, s3)
+		s0, s1, s2, s3 = put8(g0, 352, table, s0), put8(g1, 352, table, s1), put8(g2, 352, table, s2), put8(g3, 352, table, s3)
+		s0, s1, s2, s3 = putNL(g0, 360, 5, table, s0), putNL(g1, 360, 5, table, s1), putNL(g2, 360, 5, table, s2), putNL(g3, 360, 5, table, s3)
+		s0, s1, s2, s3 = put8(g0, 368, table, s0), put8(g1, 368, table, s1), put8(g2, 368, table, s2), put8(g3, 368, table, s3)
+		s0, s1, s2, s3 = put8(g0, 376, table, s0), put8(g1, 376, table, s1), put8(g2, 376, table, s2), put8(g3, 376, table, s3)
+		s0, s1, s2, s3 = put8(g0, 384, table, s0), put8(g1, 384, table, s1), put8(g2, 384, table, s2), put8(g3, 384, table, s3)
+		s0, s1, s2, s3 = put8(g0, 392, table, s0), put8(g1, 392, table, s1), put8(g2, 392, table, s2), put8(g3, 392, table, s3)
+		s0, s1, s2, s3 = put8(g0, 400, table, s0), put8(g1, 400, table, s1), put8(g2, 400, table, s2), put8(g3, 400, table, s3)
+		s0, s1, s2, s3 = put8(g0, 408, table, s0), put8(g1, 408, table, s1), put8(g2, 408, table, s2), put8(g3, 408, table, s3)
+		s0, s1, s2, s3 = put8(g0, 416, table, s0), put8(g1, 416, table, s1), put8(g2, 416, table, s2), put8(g3, 416, table, s3)
+		s0, s1, s2, s3 = putNL(g0, 424, 2, table, s0), putNL(g1, 424, 2, table, s1), putNL(g2, 424, 2, table, s2), putNL(g3, 424, 2, table, s3)
+		s0, s1, s2, s3 = put8(g0, 432, table, s0), put8(g1, 432, table, s1), put8(g2, 432, table, s2), put8(g3, 432, table, s3)
+		s0, s1, s2, s3 = put8(g0, 440, table, s0), put8(g1, 440, table, s1), put8(g2, 440, table, s2), put8(g3, 440, table, s3)
+		s0, s1, s2, s3 = put8(g0, 448, table, s0), put8(g1, 448, table, s1), put8(g2, 448, table, s2), put8(g3, 448, table, s3)
+		s0, s1, s2, s3 = put8(g0, 456, table, s0), put8(g1, 456, table, s1), put8(g2, 456, table, s2), put8(g3, 456, table, s3)
+		s0, s1, s2, s3 = put8(g0, 464, table, s0), put8(g1, 464, table, s1), put8(g2, 464, table, s2), put8(g3, 464, table, s3)
+		s0, s1, s2, s3 = put8(g0, 472, table, s0), put8(g1, 472, table, s1), put8(g2, 472, table, s2), put8(g3, 472, table, s3)
+		s0, s1, s2, s3 = putNL(g0, 480, 7, table, s0), putNL(g1, 480, 7, table, s1), putNL(g2, 480, 7, table, s2), putNL(g3, 480, 7, table, s3)
+		p0, p1, p2, p3 = p0+GROUP, p1+GROUP, p2+GROUP, p3+GROUP
 	}
 	c = [CHAINS]uint64{uint64(s0 % IM), uint64(s1 % IM), uint64(s2 % IM), uint64(s3 % IM)}
 	pos = [CHAINS]int{p0, p1, p2, p3}
-	// The rest, chain by chain (the last chain's short line included).
+	// The rest, chain by chain: whole groups, then lines (the last chain's
+	// short line included).
 	var maps [9][2]uint64
 	for t := range maps {
 		maps[t][0], maps[t][1] = lcgMap(uint64(t))
@@ -254,7 +372,12 @@ func fill(out []byte, table *[IM]uint64, seed uint64, chars int) int {
 	var word [8]byte
 	for k := 0; k < CHAINS; k++ {
 		p, s := pos[k], c[k]
-		for left := left[k] - rounds*LINE; left > 0; {
+		left := left[k] - rounds*GROUP_LINES*LINE
+		for ; left >= GROUP_LINES*LINE; left -= GROUP_LINES * LINE {
+			s = uint64(putGroup((*[GROUP]byte)(out[p:]), table, uint32(s)) % IM)
+			p += GROUP
+		}
+		for left > 0 {
 			m := min(left, LINE)
 			for done := 0; done < m; {
 				take := min(m-done, 8)

@@ -14,15 +14,25 @@
 //   state, not once per letter), so one load and one 8-byte store give eight
 //   letters, and the generator steps eight states at a time (the map of
 //   eight steps is again one multiply and one modulo);
-// - inside a block, eight LCG chains, each filling a contiguous run of lines
-//   from its own jumped state, interleaved word by word (all chains' word j,
-//   then word j + 1, ...) so that the multiply and modulo of one chain need
-//   not wait for another's: the compiler steps the chains together in
-//   vector registers;
-// - the states are u32 (the unreduced next state fits in 32 bits), so the
-//   modulo by IM is a 32-bit one, by constants (the maps of eight and four
-//   steps are computed at compile time), and each line is a &mut [u8; 61],
-//   so stores at constant offsets need no bounds checks;
+// - the output seen as aligned 8-byte cells: eight lines with their
+//   newlines are 488 bytes, exactly 61 cells, of which 53 hold eight
+//   letters (a table word; the generator steps eight states) and 8 hold a
+//   newline, at byte 4, 1, 6, 3, 0, 5, 2 and 7 in turn, and seven letters
+//   (the word's first seven, those after the newline moved up a byte; the
+//   generator steps seven states): eight lines take 61 stores and steps,
+//   not 72 stores (seven 8-byte ones, a 4-byte one and the newline byte a
+//   line) and 64 steps;
+// - inside a block, eight LCG chains, each filling a contiguous run of
+//   whole groups of eight lines (so of whole cells) from its own jumped
+//   state, interleaved cell by cell (all chains' cell j, then cell j + 1,
+//   ...) so that the multiply and modulo of one chain need not wait for
+//   another's: the compiler steps the chains together in vector registers;
+// - the states are u32 (the unreduced next state fits in 32 bits; for the
+//   map of seven steps, whose multiplier is too large, by a negated
+//   multiplier), so the modulo by IM is a 32-bit one, by constants (the
+//   maps of eight and seven steps are computed at compile time), and each
+//   group of eight lines is a &mut [u8; 488], so the cells' stores need no
+//   bounds checks;
 // - each worker writes its own blocks in their turn, with large writes, and
 //   reuses its one buffer: memory is bounded by the block size;
 // - start-up overlaps: while main writes the repeated section (16 periods
@@ -37,7 +47,12 @@
 // 0.13 s against 0.020 s wall for N = 25000000 on the quiet 2-core
 // machine. Then, for a few hours, it interleaved four chains line by line
 // with u64 states, built the tables after the repeated section and handed
-// blocks to main for writing: about 2 times slower, 0.038 s.)
+// blocks to main for writing: about 2 times slower, 0.038 s. Until later
+// that day a line was seven 8-byte stores of table words, a 4-byte store
+// and the newline byte, the chains interleaved word by word: 36.1 ms of
+// CPU and 22.0 ms wall, against 33.6 and 21.0 ms with the cells (medians
+// of 24 runs of perf stat -r 21, alternating the two, on the shared 2-core
+// machine); on one CPU, 32.5 against 30.1 ms of CPU.)
 //
 // Build: rustc --edition 2021 -C opt-level=3 -C target-cpu=native fasta.rs
 // Run:   ./fasta 25000000 | md5sum   (fd55b9e8011c781131046b6dd87511e1)
@@ -176,113 +191,156 @@ fn make_table8(genes: &[(u8, f64)]) -> Vec<u64> {
     table
 }
 
-/// Chains per block: each fills a contiguous run of whole lines, so the
-/// multiply and modulo of one chain need not wait for another's; 8 was
-/// faster than 4 and 16, as fast as 6 and 12.
+/// Chains per block: each fills a contiguous run of whole groups of eight
+/// lines, so the multiply and modulo of one chain need not wait for
+/// another's; 8 was faster than 4 and 16, as fast as 6 and 12 (with the
+/// cells, again faster than 4 and than 16, as two vectors of 8).
 const CHAINS: usize = 8;
 
-/// The maps of eight and of four LCG steps, as constants so that the
+/// Eight lines with their newlines are 488 bytes: exactly 61 aligned
+/// 8-byte cells, the unit a chain fills at a time.
+const GROUP_LINES: usize = 8;
+const GROUP: usize = GROUP_LINES * (LINE + 1);
+const CELLS: usize = GROUP / 8;
+const _: () = assert!(GROUP % 8 == 0);
+
+/// For each cell of a group, the byte of its newline, or 8 if it has none
+/// (then it holds eight letters). The eight newline cells are 7, 15, 22,
+/// 30, 38, 45, 53 and 60, with the newline at byte 4, 1, 6, 3, 0, 5, 2, 7.
+const NL: [usize; CELLS] = {
+    let mut nl = [8; CELLS];
+    let mut i = 0;
+    while i < GROUP_LINES {
+        let at = i * (LINE + 1) + LINE;
+        nl[at / 8] = at % 8;
+        i += 1;
+    }
+    nl
+};
+
+/// The maps of eight and seven LCG steps, as constants so that the
 /// compiler multiplies by immediates.
 const MAP8: (u64, u64) = lcg_map(8);
-const MAP4: (u64, u64) = lcg_map(4);
+const MAP7: (u64, u64) = lcg_map(7);
 const IM32: u32 = IM as u32;
 const M8: u32 = MAP8.0 as u32;
 const A8: u32 = MAP8.1 as u32;
-const M4: u32 = MAP4.0 as u32;
-const A4: u32 = MAP4.1 as u32;
 // The unreduced next state fits in 32 bits, so the states are u32 and the
 // modulo by IM is a 32-bit one (the quotient is a multiply and a shift).
 const _: () = assert!((IM - 1) * MAP8.0 + MAP8.1 <= u32::MAX as u64);
-const _: () = assert!((IM - 1) * MAP4.0 + MAP4.1 <= u32::MAX as u64);
+// M7 is too large for that, but M7 * s and -(IM - M7) * s are equal modulo
+// IM: the map of seven steps is K7 - N7 * s, then the modulo, with
+// N7 = IM - M7 and K7 = A7 + N7 * IM (below 2^32, above N7 * s).
+const N7: u32 = (IM - MAP7.0) as u32;
+const K7: u32 = (MAP7.1 + (IM - MAP7.0) * IM) as u32;
+const _: () = assert!(MAP7.1 + (IM - MAP7.0) * IM <= u32::MAX as u64);
 
-/// Stores the eight letters from state `s % IM` at `line[o..o + 8]` and
-/// returns the state eight steps on, unreduced.
+/// Stores cell `j` of a group from state `s % IM` and returns the state
+/// after its letters, unreduced: the table word (eight letters, the state
+/// steps eight), or, with a newline at byte `a = NL[j]` < 8, the word's
+/// first seven letters, those from byte `a` on moved up a byte, and the
+/// newline (the state steps seven).
 #[inline(always)]
-fn put8(line: &mut [u8; LINE + 1], o: usize, table: &[u64; IM as usize], s: u32) -> u32 {
+fn put_cell(group: &mut [u8; GROUP], j: usize, table: &[u64; IM as usize], s: u32) -> u32 {
     let r = s % IM32;
-    line[o..o + 8].copy_from_slice(&table[r as usize].to_le_bytes());
-    r * M8 + A8
+    let x = table[r as usize];
+    let a = NL[j];
+    let cell = &mut group[8 * j..8 * j + 8];
+    if a == 8 {
+        cell.copy_from_slice(&x.to_le_bytes());
+        r * M8 + A8
+    } else {
+        let low = (1u64 << (8 * a)) - 1;
+        let high = if a == 7 { 0 } else { u64::MAX << (8 * (a + 1)) };
+        let w = (x & low) | ((b'\n' as u64) << (8 * a)) | ((x << 8) & high);
+        cell.copy_from_slice(&w.to_le_bytes());
+        K7 - N7 * r
+    }
 }
 
-/// Stores the four letters from state `s % IM` (the low half of its word)
-/// and the newline at `line[56..61]`, and returns the state four steps on,
-/// unreduced. Nothing after the line is touched: the next chain's first
-/// line may already be written.
-#[inline(always)]
-fn put_end(line: &mut [u8; LINE + 1], table: &[u64; IM as usize], s: u32) -> u32 {
-    let r = s % IM32;
-    line[56..60].copy_from_slice(&(table[r as usize] as u32).to_le_bytes());
-    line[60] = b'\n';
-    r * M4 + A4
+/// Fills one group (eight whole lines) of one chain from state `s` and
+/// returns the state after it, unreduced.
+fn put_group(group: &mut [u8; GROUP], table: &[u64; IM as usize], mut s: u32) -> u32 {
+    for j in 0..CELLS {
+        s = put_cell(group, j, table, s);
+    }
+    s
 }
 
 /// Fills `out` with `chars` letters (lines of 60, each ending in a newline)
 /// whose states follow `seed`; returns the bytes written. Chain k takes
-/// lines [k * per, (k + 1) * per); a line is seven 8-byte stores of table
-/// words and a 4-byte store of half of one, then the newline (no store
-/// reaches past the line: the next chain's first line may already be
-/// written). While every chain has a whole line left, the chains go
-/// together, interleaved word by word.
+/// lines [k * per, (k + 1) * per), per a multiple of 8, so each chain's run
+/// is whole groups of 61 aligned cells (see put_cell): per group of eight
+/// lines a chain makes 61 stores and steps. While every chain has a whole
+/// group left, the chains go together, interleaved cell by cell. The rest
+/// (each chain's last groups, fewer than eight lines, the short last line)
+/// goes chain by chain, its lines the old way: seven 8-byte stores of table
+/// words, a 4-byte store of half of one and the newline. No store reaches
+/// past a chain's run: the next chain's may already be written.
 fn fill(out: &mut [u8], table: &[u64], seed: u64, chars: usize) -> usize {
     let table: &[u64; IM as usize] = table.try_into().expect("one word per state");
     let lines = chars.div_ceil(LINE);
-    let per = lines.div_ceil(CHAINS);
+    let per = lines.div_ceil(CHAINS).next_multiple_of(GROUP_LINES);
     // Chain k: lines [k * per, min((k + 1) * per, lines)).
-    let mut c = [0u64; CHAINS];
+    let mut c = [0u32; CHAINS];
     let mut pos = [0usize; CHAINS];
     let mut left = [0usize; CHAINS];
     let mut rounds = lines;
     for k in 0..CHAINS {
         let first = (k * per).min(lines);
         let last = ((k + 1) * per).min(lines);
-        c[k] = lcg_jump(seed, (first * LINE) as u64 + 1);
+        c[k] = lcg_jump(seed, (first * LINE) as u64 + 1) as u32;
         pos[k] = first * (LINE + 1);
         left[k] = (last * LINE).min(chars) - (first * LINE).min(chars);
-        rounds = rounds.min(left[k] / LINE);
+        rounds = rounds.min(left[k] / LINE / GROUP_LINES);
     }
     if rounds > 0 {
-        let (rows, _) = out[..lines * (LINE + 1)].as_chunks_mut::<{ LINE + 1 }>();
-        let mut rest = rows;
-        let mut its: [std::slice::IterMut<'_, [u8; LINE + 1]>; CHAINS] = std::array::from_fn(|_| {
-            let take = per.min(rest.len());
+        let (groups, _) = out[..lines * (LINE + 1)].as_chunks_mut::<GROUP>();
+        let mut rest = groups;
+        let mut its: [std::slice::IterMut<'_, [u8; GROUP]>; CHAINS] = std::array::from_fn(|_| {
+            let take = (per / GROUP_LINES).min(rest.len());
             let (part, after) = std::mem::take(&mut rest).split_at_mut(take);
             rest = after;
             part[..rounds].iter_mut()
         });
-        let mut s: [u32; CHAINS] = std::array::from_fn(|k| c[k] as u32);
+        let mut s = c;
         for _ in 0..rounds {
-            let ls: [&mut [u8; LINE + 1]; CHAINS] = std::array::from_fn(|k| its[k].next().expect("rounds lines"));
-            // Word by word, all chains (written out: a loop over the
-            // offsets is not always unrolled).
-            macro_rules! word {
-                ($o:expr) => {
+            let gs: [&mut [u8; GROUP]; CHAINS] = std::array::from_fn(|k| its[k].next().expect("rounds groups"));
+            // Cell by cell, all chains. The test gives each kind of cell a
+            // copy of the chains' step, which the compiler vectorises. (The
+            // 61 cells written out, with constant offsets and kinds, came
+            // out mostly scalar and took 45 to 50 ms of CPU, against 32.)
+            for j in 0..CELLS {
+                if NL[j] == 8 {
                     for k in 0..CHAINS {
-                        s[k] = put8(ls[k], $o, table, s[k]);
+                        s[k] = put_cell(gs[k], j, table, s[k]);
                     }
-                };
-            }
-            word!(0);
-            word!(8);
-            word!(16);
-            word!(24);
-            word!(32);
-            word!(40);
-            word!(48);
-            for k in 0..CHAINS {
-                s[k] = put_end(ls[k], table, s[k]);
+                } else {
+                    for k in 0..CHAINS {
+                        s[k] = put_cell(gs[k], j, table, s[k]);
+                    }
+                }
             }
         }
         for k in 0..CHAINS {
-            c[k] = (s[k] % IM32) as u64;
-            pos[k] += rounds * (LINE + 1);
-            left[k] -= rounds * LINE;
+            c[k] = s[k] % IM32;
+            pos[k] += rounds * GROUP;
+            left[k] -= rounds * GROUP_LINES * LINE;
         }
     }
-    // The rest, chain by chain (the last chain's short line included).
+    // The rest, chain by chain: whole groups, then lines (the last chain's
+    // short line included).
     let maps: Vec<(u64, u64)> = (0..=8).map(|t| lcg_map(t)).collect();
     for k in 0..CHAINS {
         let mut p = pos[k];
         let mut s = c[k];
+        while left[k] >= GROUP_LINES * LINE {
+            let group: &mut [u8; GROUP] = (&mut out[p..p + GROUP]).try_into().expect("a group");
+            s = put_group(group, table, s) % IM32;
+            p += GROUP;
+            left[k] -= GROUP_LINES * LINE;
+        }
+        let mut s = s as u64;
         while left[k] > 0 {
             let m = left[k].min(LINE);
             let mut done = 0;
