@@ -379,8 +379,7 @@ pub const UNROLL_MAX_BODY: usize = 200;
 /// For each instruction: whether it is the `ForLoop` of a loop to unroll
 /// fully: an innermost loop with a literal trip count of 2 to
 /// [`UNROLL_MAX_TRIPS`] (`for x in a..b` with literal bounds, a `for` over
-/// a small fixed array, a `while` over literal bounds that bcgen fuses the
-/// same way), whose body of at most [`UNROLL_MAX_BODY`] instructions writes
+/// a small fixed array), whose body of at most [`UNROLL_MAX_BODY`] instructions writes
 /// neither the counter nor the bound and contains no loop. LLVM's own
 /// threshold leaves such a loop rolled once its body is large (fasta's
 /// seven words of four chains), and then pays a counter, an address
@@ -420,6 +419,7 @@ pub struct LiteralLoop {
     /// The body's first instruction (the `ForLoop`'s target).
     pub body: usize,
     pub counter: u16,
+    pub bound: u16,
     pub from: i64,
     pub to: i64,
 }
@@ -455,7 +455,7 @@ pub fn literal_loops(f: &Function) -> Vec<Option<LiteralLoop>> {
         if f.code[t..pc].iter().any(|x| writes(x).is_some_and(|d| d == i.0 || d == end.0)) {
             continue;
         }
-        out[pc] = Some(LiteralLoop { body: t, counter: i.0, from, to });
+        out[pc] = Some(LiteralLoop { body: t, counter: i.0, bound: end.0, from, to });
     }
     out
 }

@@ -17,9 +17,15 @@
 //! > `base + lo` and `base + hi` (wrapping) both below `len` (unsigned)
 //!
 //! implies that every `base + o` with `lo <= o <= hi` is: the first is
-//! some `b` in `[0, len)`; with `hi - lo` below 2^40 and `len` below 2^63,
-//! the true sum `b + (hi - lo)` is below 2^64, so the second check sees it
-//! unwrapped and it is below `len`, and the values in between are too.
+//! some `b` in `[0, len)`; with `lo` and `hi` at most 2^40 in magnitude
+//! (so `hi - lo` at most 2^41) and `len` below 2^63, the true sum
+//! `b + (hi - lo)` is below 2^64, so the second check sees it unwrapped
+//! and it is below `len`, and the values in between are too.
+//!
+//! The test reads the vector's length on every entry, also on paths that
+//! never reach an access: it tests the register for null first (a
+//! register the function never wrote holds 0), so a vector that is not
+//! there sends the region to the original code instead of faulting.
 //!
 //! The translator emits the region twice (`translate.rs`): at its entry a
 //! block tests the intervals' ends and enters a copy whose covered accesses
@@ -249,7 +255,9 @@ pub fn plan(f: &Function, float_regs: &[bool]) -> Plan {
     cands.dedup();
     let mut taken_to = 0usize;
     for (start, end) in cands {
-        if start < taken_to || end - start + 1 > MAX_REGION {
+        // A region starting at the function's first instruction would
+        // share its block with the entry's poll: not taken.
+        if start == 0 || start < taken_to || end - start + 1 > MAX_REGION {
             continue;
         }
         if let Some(r) = analyse(f, &loops, float_regs, &mut ex, start, end) {
@@ -269,12 +277,16 @@ fn analyse(f: &Function, loops: &[Option<crate::promote::LiteralLoop>], float_re
     let never_written = |r: u16| (r as u32) < f.params && !f.code.iter().any(|i| writes(i) == Some(r));
     // Counters of literal loops whose body is in the region: at the body's
     // start the counter is that loop's `j`.
-    let mut counter_at: HashMap<usize, (u16, u32)> = HashMap::new();
+    // Only where the loop's own guard and `ForLoop` are the only ways into
+    // its body (checked here), and where the guard sees the literal bounds
+    // in the counter and the bound (checked as the dataflow reaches it).
+    let mut counter_at: HashMap<usize, (crate::promote::LiteralLoop, u32)> = HashMap::new();
     let mut range: HashMap<u32, (i64, i64)> = HashMap::new();
     for (pc, lp) in loops.iter().enumerate().take(end + 1).skip(start) {
         if let Some(lp) = lp {
-            if lp.body > start {
-                counter_at.insert(lp.body, (lp.counter, pc as u32));
+            let others = (start..=end).any(|q| q != pc && branch_target(&f.code[q]).1.is_some_and(|t| t as usize == lp.body || t as usize == lp.body - 1));
+            if lp.body > start && !others {
+                counter_at.insert(lp.body, (*lp, pc as u32));
                 range.insert(pc as u32, (lp.from, lp.to - 1));
             }
         }
@@ -288,8 +300,10 @@ fn analyse(f: &Function, loops: &[Option<crate::promote::LiteralLoop>], float_re
     let mut work = vec![start];
     while let Some(pc) = work.pop() {
         let Some(mut st) = before[pc - start].clone() else { continue };
-        if let Some(&(i, l)) = counter_at.get(&pc) {
-            st[i as usize] = Sym::Aff { base: None, var: Some((l, 1)), c: 0 };
+        if let Some(&(lp, l)) = counter_at.get(&pc) {
+            let guard = before.get((pc - 1).wrapping_sub(start)).and_then(|g| g.as_ref());
+            let literal = guard.is_some_and(|g| g.get(lp.counter as usize) == Some(&konst(lp.from)) && g.get(lp.bound as usize) == Some(&konst(lp.to)));
+            st[lp.counter as usize] = if literal { Sym::Aff { base: None, var: Some((l, 1)), c: 0 } } else { Sym::Unknown };
         }
         let ins = &f.code[pc];
         match *ins {
@@ -506,5 +520,39 @@ mod tests {
         let plan = plan(&f, &[false; 16]);
         // j * 2^60 spans far more than 2^40: only the store at p + 3 is.
         assert_eq!(plan.regions[0].covered, vec![18]);
+    }
+
+    #[test]
+    fn a_counter_is_only_trusted_from_its_own_guard() {
+        // A branch back to the inner loop's guard (as if from elsewhere):
+        // the counter may hold anything there, so the store at
+        // p + 2 * stride + 16 + j is not covered; p + 3 still is.
+        let mut code = fill();
+        code[19] = I::JumpIf { c: Reg(2), t: Target(5) };
+        let f = func(3, code);
+        let plan = plan(&f, &[false; 16]);
+        assert_eq!(plan.regions[0].covered, vec![18]);
+    }
+
+    #[test]
+    fn no_region_starts_at_the_first_instruction() {
+        // `for j in 0..4 { buf.set(p + j, 0) }` from instruction 0: the
+        // whole loop would start at 0, so only its body is a region (the
+        // counter is then a value at the body's entry).
+        let mut code = vec![
+            li(4, 0),
+            li(5, 4),
+            I::BrLeS { a: Reg(5), b: Reg(4), t: ShortTarget(9) },
+            I::AddI64 { dst: Reg(8), a: Reg(1), b: Reg(4) },
+            li(9, 0),
+        ];
+        code.extend(set(0));
+        code.push(I::ForLoop { i: Reg(4), end: Reg(5), t: ShortTarget(3) });
+        code.push(I::Ret { src: Reg(0) });
+        code.push(I::Ret { src: Reg(0) });
+        let f = func(2, code);
+        let plan = plan(&f, &[false; 16]);
+        assert_eq!(plan.regions.len(), 1, "{plan:?}");
+        assert_eq!((plan.regions[0].start, plan.regions[0].end), (3, 7));
     }
 }

@@ -786,8 +786,24 @@ impl<'a, 'ctx> Translator<'a, 'ctx> {
         let mut vals: HashMap<u32, IntValue<'ctx>> = HashMap::new();
         let mut ok: Option<IntValue<'ctx>> = None;
         for g in &region.groups {
+            // A register the function never wrote holds 0 (the checker
+            // lets no program read a variable before it is assigned, but
+            // the test runs on paths that may not reach the access): a
+            // null vector fails the test, which then reads no length.
             let vec = self.r(g.vec)?;
+            let null = self.b.build_int_compare(IntPredicate::EQ, vec, self.k(0), "").map_err(be)?;
+            let here = self.b.get_insert_block().ok_or("no block")?;
+            let read = self.new_block();
+            let join = self.new_block();
+            self.b.build_conditional_branch(null, join, read).map_err(be)?;
+            self.b.position_at_end(read);
             let len = self.load_invariant(self.word_ptr(vec, self.k(field_word(gos_abi::I64VEC_LEN) as i64))?)?;
+            let read_end = self.b.get_insert_block().ok_or("no block")?;
+            self.b.build_unconditional_branch(join).map_err(be)?;
+            self.b.position_at_end(join);
+            let phi = self.b.build_phi(self.i64t, "").map_err(be)?;
+            phi.add_incoming(&[(&self.k(0), here), (&len, read_end)]);
+            let len = phi.as_basic_value().into_int_value();
             let base = match g.base {
                 Some(e) => self.expr(e, &mut vals)?,
                 None => self.k(0),
