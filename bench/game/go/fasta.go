@@ -27,6 +27,13 @@
 //     whole groups of eight lines (so of whole cells) from its own jumped
 //     state, processed together so that the multiply and modulo of one
 //     chain need not wait for another's;
+//   - every chain's run is PER = 2048 lines, a constant STRIDE (PER*61
+//     bytes) after the previous chain's, and every chain runs as many
+//     groups as the first chain has lines (in a section's short last block
+//     too: what they write past its last line is never written out; the
+//     short last line's letters are right, only its newline is set
+//     afterwards), so all chains' cells are at constant offsets from one
+//     group offset; there is no code for leftover groups or lines;
 //   - main writes the blocks in order with large writes, handing each buffer
 //     back to its worker: memory is bounded by the block size.
 //
@@ -37,10 +44,13 @@
 // 64-bit multiply and a shift rather than a 128-bit high multiply (the
 // unreduced next state, at most (IM-1)*M8 + A8, fits in 32 bits, and so
 // does the map of seven steps, written with a negated multiplier);
-// indexing the table with s%IM and storing through *[GROUP]byte at
-// constant offsets leave the compiler no bounds check per cell, only two
-// per group of eight lines and chain; the two tables are built by
-// goroutines while main writes the repeated section.
+// indexing the table with s%IM and storing through one *[WINDOW]byte
+// (group g of all chains) at constant offsets leave the compiler no bounds
+// check per cell, only two per group of all chains; that group is filled by
+// a function of its own, putGroups, so that the window is one register
+// (inlined into fill, it took two and the register allocator added three
+// moves to most cells); the two tables are built by goroutines while main
+// writes the repeated section.
 //
 // Not taken from the Rust reference, which is faster: its eight chains pay
 // there because rustc steps them together in vector registers, which Go's
@@ -58,7 +68,18 @@
 // 4-byte store and the newline byte, the chains interleaved word by word:
 // 56.3 ms of CPU and 33.6 ms wall, against 51.6 and 31.1 ms with the cells
 // (medians of 18 runs of perf stat -r 21, alternating the two, on the
-// shared 2-core machine); on one CPU, 53.5 against 48.9 ms of CPU.)
+// shared 2-core machine); on one CPU, 53.5 against 48.9 ms of CPU. Until
+// later still, each chain's run was ceil(lines/4) lines (rounded up to
+// whole groups) with an offset of its own, and the chains' leftover groups
+// and lines were filled chain by chain: fill alone, one goroutine, best of
+// 100 times 100 blocks, took about 9.9 to 10.4 ms against 9.7 to 10.0 now
+// (eight chains with the stride, 9.8 to 10.1); with perf stat -r 21,
+// alternating them, on the shared 2-core machine under load, medians of 98
+// runs 54.8 against 54.7 ms of CPU and 56.9 against 55.6 ms wall, the new
+// one faster in 62 and 68 of the pairs; on one CPU (perf stat -r 5, 20
+// runs) 50.4 against 50.0 ms of CPU. Eight chains with the stride were
+// slower in perf stat: 55.3 against 53.4 ms of CPU, 57.6 against 55.6
+// wall, medians of 12.)
 //
 // Build: go build -o fasta fasta.go
 // Run:   ./fasta 25000000 | md5sum   (fd55b9e8011c781131046b6dd87511e1)
@@ -217,180 +238,135 @@ func init() {
 	}
 }
 
-// put8 stores the eight letters from state s%IM at cell o/8 of a group and
+// put8 stores the eight letters from state s%IM at byte o of a window and
 // returns the state eight steps on, unreduced (below (IM-1)*M8 + A8 <
 // 2^32). Reducing at the index, table[s%IM], is what lets the compiler drop
 // the bounds check; the reduced value serves the multiply too.
-func put8(g *[GROUP]byte, o int, table *[IM]uint64, s uint32) uint32 {
+func put8(g *[WINDOW]byte, o int, table *[IM]uint64, s uint32) uint32 {
 	binary.LittleEndian.PutUint64(g[o:], table[s%IM])
 	return s%IM*M8 + A8
 }
 
-// putNL stores the cell at o/8 of a group that holds a newline, at its
+// putNL stores the cell at byte o of a window that holds a newline, at its
 // byte a, and seven letters from state s%IM: the first seven of its word,
 // those from byte a on moved up a byte. It returns the state seven steps
 // on, unreduced (at most K7 < 2^32). With o and a constant the masks fold.
-func putNL(g *[GROUP]byte, o int, a uint, table *[IM]uint64, s uint32) uint32 {
+func putNL(g *[WINDOW]byte, o int, a uint, table *[IM]uint64, s uint32) uint32 {
 	x := table[s%IM]
 	low := uint64(1)<<(8*a) - 1
 	binary.LittleEndian.PutUint64(g[o:], x&low|'\n'<<(8*a)|x<<8&^(low<<8|0xff))
 	return K7 - s%IM*N7
 }
 
-// nlAt gives, for each cell of a group, the byte of its newline, or 8 if
-// it has none (cells 7, 15, 22, 30, 38, 45, 53 and 60 have one, at byte 4,
-// 1, 6, 3, 0, 5, 2 and 7).
-var nlAt = func() (nl [CELLS]uint) {
-	for j := range nl {
-		nl[j] = 8
-	}
-	for i := 0; i < GROUP_LINES; i++ {
-		at := i*(LINE+1) + LINE
-		nl[at/8] = uint(at % 8)
-	}
-	return
-}()
+// PER is the number of lines of each chain's run in a block (whole groups),
+// STRIDE the bytes from the start of one chain's run to the next's: a
+// constant, so all chains' cells are at constant offsets from one group
+// offset. WINDOW is the bytes that group g of all chains spans.
+const (
+	PER    = BLOCK_LINES / CHAINS
+	STRIDE = PER * (LINE + 1)
+	WINDOW = (CHAINS-1)*STRIDE + GROUP
+)
 
-// putGroup fills one group (eight whole lines) of one chain from state s
-// and returns the state after it, unreduced.
-func putGroup(g *[GROUP]byte, table *[IM]uint64, s uint32) uint32 {
-	for j := 0; j < CELLS; j++ {
-		if a := nlAt[j]; a == 8 {
-			s = put8(g, 8*j, table, s)
-		} else {
-			s = putNL(g, 8*j, a, table, s)
-		}
-	}
-	return s
+// putGroups fills group g of every chain, in the window w from chain 0's
+// group g on, from the chains' states, and returns the states after them,
+// unreduced. A function of its own, so that the window is one register.
+//
+//go:noinline
+func putGroups(w *[WINDOW]byte, table *[IM]uint64, s0, s1, s2, s3 uint32) (uint32, uint32, uint32, uint32) {
+	s0, s1, s2, s3 = put8(w, 0, table, s0), put8(w, 0+1*STRIDE, table, s1), put8(w, 0+2*STRIDE, table, s2), put8(w, 0+3*STRIDE, table, s3)
+	s0, s1, s2, s3 = put8(w, 8, table, s0), put8(w, 8+1*STRIDE, table, s1), put8(w, 8+2*STRIDE, table, s2), put8(w, 8+3*STRIDE, table, s3)
+	s0, s1, s2, s3 = put8(w, 16, table, s0), put8(w, 16+1*STRIDE, table, s1), put8(w, 16+2*STRIDE, table, s2), put8(w, 16+3*STRIDE, table, s3)
+	s0, s1, s2, s3 = put8(w, 24, table, s0), put8(w, 24+1*STRIDE, table, s1), put8(w, 24+2*STRIDE, table, s2), put8(w, 24+3*STRIDE, table, s3)
+	s0, s1, s2, s3 = put8(w, 32, table, s0), put8(w, 32+1*STRIDE, table, s1), put8(w, 32+2*STRIDE, table, s2), put8(w, 32+3*STRIDE, table, s3)
+	s0, s1, s2, s3 = put8(w, 40, table, s0), put8(w, 40+1*STRIDE, table, s1), put8(w, 40+2*STRIDE, table, s2), put8(w, 40+3*STRIDE, table, s3)
+	s0, s1, s2, s3 = put8(w, 48, table, s0), put8(w, 48+1*STRIDE, table, s1), put8(w, 48+2*STRIDE, table, s2), put8(w, 48+3*STRIDE, table, s3)
+	s0, s1, s2, s3 = putNL(w, 56, 4, table, s0), putNL(w, 56+1*STRIDE, 4, table, s1), putNL(w, 56+2*STRIDE, 4, table, s2), putNL(w, 56+3*STRIDE, 4, table, s3)
+	s0, s1, s2, s3 = put8(w, 64, table, s0), put8(w, 64+1*STRIDE, table, s1), put8(w, 64+2*STRIDE, table, s2), put8(w, 64+3*STRIDE, table, s3)
+	s0, s1, s2, s3 = put8(w, 72, table, s0), put8(w, 72+1*STRIDE, table, s1), put8(w, 72+2*STRIDE, table, s2), put8(w, 72+3*STRIDE, table, s3)
+	s0, s1, s2, s3 = put8(w, 80, table, s0), put8(w, 80+1*STRIDE, table, s1), put8(w, 80+2*STRIDE, table, s2), put8(w, 80+3*STRIDE, table, s3)
+	s0, s1, s2, s3 = put8(w, 88, table, s0), put8(w, 88+1*STRIDE, table, s1), put8(w, 88+2*STRIDE, table, s2), put8(w, 88+3*STRIDE, table, s3)
+	s0, s1, s2, s3 = put8(w, 96, table, s0), put8(w, 96+1*STRIDE, table, s1), put8(w, 96+2*STRIDE, table, s2), put8(w, 96+3*STRIDE, table, s3)
+	s0, s1, s2, s3 = put8(w, 104, table, s0), put8(w, 104+1*STRIDE, table, s1), put8(w, 104+2*STRIDE, table, s2), put8(w, 104+3*STRIDE, table, s3)
+	s0, s1, s2, s3 = put8(w, 112, table, s0), put8(w, 112+1*STRIDE, table, s1), put8(w, 112+2*STRIDE, table, s2), put8(w, 112+3*STRIDE, table, s3)
+	s0, s1, s2, s3 = putNL(w, 120, 1, table, s0), putNL(w, 120+1*STRIDE, 1, table, s1), putNL(w, 120+2*STRIDE, 1, table, s2), putNL(w, 120+3*STRIDE, 1, table, s3)
+	s0, s1, s2, s3 = put8(w, 128, table, s0), put8(w, 128+1*STRIDE, table, s1), put8(w, 128+2*STRIDE, table, s2), put8(w, 128+3*STRIDE, table, s3)
+	s0, s1, s2, s3 = put8(w, 136, table, s0), put8(w, 136+1*STRIDE, table, s1), put8(w, 136+2*STRIDE, table, s2), put8(w, 136+3*STRIDE, table, s3)
+	s0, s1, s2, s3 = put8(w, 144, table, s0), put8(w, 144+1*STRIDE, table, s1), put8(w, 144+2*STRIDE, table, s2), put8(w, 144+3*STRIDE, table, s3)
+	s0, s1, s2, s3 = put8(w, 152, table, s0), put8(w, 152+1*STRIDE, table, s1), put8(w, 152+2*STRIDE, table, s2), put8(w, 152+3*STRIDE, table, s3)
+	s0, s1, s2, s3 = put8(w, 160, table, s0), put8(w, 160+1*STRIDE, table, s1), put8(w, 160+2*STRIDE, table, s2), put8(w, 160+3*STRIDE, table, s3)
+	s0, s1, s2, s3 = put8(w, 168, table, s0), put8(w, 168+1*STRIDE, table, s1), put8(w, 168+2*STRIDE, table, s2), put8(w, 168+3*STRIDE, table, s3)
+	s0, s1, s2, s3 = putNL(w, 176, 6, table, s0), putNL(w, 176+1*STRIDE, 6, table, s1), putNL(w, 176+2*STRIDE, 6, table, s2), putNL(w, 176+3*STRIDE, 6, table, s3)
+	s0, s1, s2, s3 = put8(w, 184, table, s0), put8(w, 184+1*STRIDE, table, s1), put8(w, 184+2*STRIDE, table, s2), put8(w, 184+3*STRIDE, table, s3)
+	s0, s1, s2, s3 = put8(w, 192, table, s0), put8(w, 192+1*STRIDE, table, s1), put8(w, 192+2*STRIDE, table, s2), put8(w, 192+3*STRIDE, table, s3)
+	s0, s1, s2, s3 = put8(w, 200, table, s0), put8(w, 200+1*STRIDE, table, s1), put8(w, 200+2*STRIDE, table, s2), put8(w, 200+3*STRIDE, table, s3)
+	s0, s1, s2, s3 = put8(w, 208, table, s0), put8(w, 208+1*STRIDE, table, s1), put8(w, 208+2*STRIDE, table, s2), put8(w, 208+3*STRIDE, table, s3)
+	s0, s1, s2, s3 = put8(w, 216, table, s0), put8(w, 216+1*STRIDE, table, s1), put8(w, 216+2*STRIDE, table, s2), put8(w, 216+3*STRIDE, table, s3)
+	s0, s1, s2, s3 = put8(w, 224, table, s0), put8(w, 224+1*STRIDE, table, s1), put8(w, 224+2*STRIDE, table, s2), put8(w, 224+3*STRIDE, table, s3)
+	s0, s1, s2, s3 = put8(w, 232, table, s0), put8(w, 232+1*STRIDE, table, s1), put8(w, 232+2*STRIDE, table, s2), put8(w, 232+3*STRIDE, table, s3)
+	s0, s1, s2, s3 = putNL(w, 240, 3, table, s0), putNL(w, 240+1*STRIDE, 3, table, s1), putNL(w, 240+2*STRIDE, 3, table, s2), putNL(w, 240+3*STRIDE, 3, table, s3)
+	s0, s1, s2, s3 = put8(w, 248, table, s0), put8(w, 248+1*STRIDE, table, s1), put8(w, 248+2*STRIDE, table, s2), put8(w, 248+3*STRIDE, table, s3)
+	s0, s1, s2, s3 = put8(w, 256, table, s0), put8(w, 256+1*STRIDE, table, s1), put8(w, 256+2*STRIDE, table, s2), put8(w, 256+3*STRIDE, table, s3)
+	s0, s1, s2, s3 = put8(w, 264, table, s0), put8(w, 264+1*STRIDE, table, s1), put8(w, 264+2*STRIDE, table, s2), put8(w, 264+3*STRIDE, table, s3)
+	s0, s1, s2, s3 = put8(w, 272, table, s0), put8(w, 272+1*STRIDE, table, s1), put8(w, 272+2*STRIDE, table, s2), put8(w, 272+3*STRIDE, table, s3)
+	s0, s1, s2, s3 = put8(w, 280, table, s0), put8(w, 280+1*STRIDE, table, s1), put8(w, 280+2*STRIDE, table, s2), put8(w, 280+3*STRIDE, table, s3)
+	s0, s1, s2, s3 = put8(w, 288, table, s0), put8(w, 288+1*STRIDE, table, s1), put8(w, 288+2*STRIDE, table, s2), put8(w, 288+3*STRIDE, table, s3)
+	s0, s1, s2, s3 = put8(w, 296, table, s0), put8(w, 296+1*STRIDE, table, s1), put8(w, 296+2*STRIDE, table, s2), put8(w, 296+3*STRIDE, table, s3)
+	s0, s1, s2, s3 = putNL(w, 304, 0, table, s0), putNL(w, 304+1*STRIDE, 0, table, s1), putNL(w, 304+2*STRIDE, 0, table, s2), putNL(w, 304+3*STRIDE, 0, table, s3)
+	s0, s1, s2, s3 = put8(w, 312, table, s0), put8(w, 312+1*STRIDE, table, s1), put8(w, 312+2*STRIDE, table, s2), put8(w, 312+3*STRIDE, table, s3)
+	s0, s1, s2, s3 = put8(w, 320, table, s0), put8(w, 320+1*STRIDE, table, s1), put8(w, 320+2*STRIDE, table, s2), put8(w, 320+3*STRIDE, table, s3)
+	s0, s1, s2, s3 = put8(w, 328, table, s0), put8(w, 328+1*STRIDE, table, s1), put8(w, 328+2*STRIDE, table, s2), put8(w, 328+3*STRIDE, table, s3)
+	s0, s1, s2, s3 = put8(w, 336, table, s0), put8(w, 336+1*STRIDE, table, s1), put8(w, 336+2*STRIDE, table, s2), put8(w, 336+3*STRIDE, table, s3)
+	s0, s1, s2, s3 = put8(w, 344, table, s0), put8(w, 344+1*STRIDE, table, s1), put8(w, 344+2*STRIDE, table, s2), put8(w, 344+3*STRIDE, table, s3)
+	s0, s1, s2, s3 = put8(w, 352, table, s0), put8(w, 352+1*STRIDE, table, s1), put8(w, 352+2*STRIDE, table, s2), put8(w, 352+3*STRIDE, table, s3)
+	s0, s1, s2, s3 = putNL(w, 360, 5, table, s0), putNL(w, 360+1*STRIDE, 5, table, s1), putNL(w, 360+2*STRIDE, 5, table, s2), putNL(w, 360+3*STRIDE, 5, table, s3)
+	s0, s1, s2, s3 = put8(w, 368, table, s0), put8(w, 368+1*STRIDE, table, s1), put8(w, 368+2*STRIDE, table, s2), put8(w, 368+3*STRIDE, table, s3)
+	s0, s1, s2, s3 = put8(w, 376, table, s0), put8(w, 376+1*STRIDE, table, s1), put8(w, 376+2*STRIDE, table, s2), put8(w, 376+3*STRIDE, table, s3)
+	s0, s1, s2, s3 = put8(w, 384, table, s0), put8(w, 384+1*STRIDE, table, s1), put8(w, 384+2*STRIDE, table, s2), put8(w, 384+3*STRIDE, table, s3)
+	s0, s1, s2, s3 = put8(w, 392, table, s0), put8(w, 392+1*STRIDE, table, s1), put8(w, 392+2*STRIDE, table, s2), put8(w, 392+3*STRIDE, table, s3)
+	s0, s1, s2, s3 = put8(w, 400, table, s0), put8(w, 400+1*STRIDE, table, s1), put8(w, 400+2*STRIDE, table, s2), put8(w, 400+3*STRIDE, table, s3)
+	s0, s1, s2, s3 = put8(w, 408, table, s0), put8(w, 408+1*STRIDE, table, s1), put8(w, 408+2*STRIDE, table, s2), put8(w, 408+3*STRIDE, table, s3)
+	s0, s1, s2, s3 = put8(w, 416, table, s0), put8(w, 416+1*STRIDE, table, s1), put8(w, 416+2*STRIDE, table, s2), put8(w, 416+3*STRIDE, table, s3)
+	s0, s1, s2, s3 = putNL(w, 424, 2, table, s0), putNL(w, 424+1*STRIDE, 2, table, s1), putNL(w, 424+2*STRIDE, 2, table, s2), putNL(w, 424+3*STRIDE, 2, table, s3)
+	s0, s1, s2, s3 = put8(w, 432, table, s0), put8(w, 432+1*STRIDE, table, s1), put8(w, 432+2*STRIDE, table, s2), put8(w, 432+3*STRIDE, table, s3)
+	s0, s1, s2, s3 = put8(w, 440, table, s0), put8(w, 440+1*STRIDE, table, s1), put8(w, 440+2*STRIDE, table, s2), put8(w, 440+3*STRIDE, table, s3)
+	s0, s1, s2, s3 = put8(w, 448, table, s0), put8(w, 448+1*STRIDE, table, s1), put8(w, 448+2*STRIDE, table, s2), put8(w, 448+3*STRIDE, table, s3)
+	s0, s1, s2, s3 = put8(w, 456, table, s0), put8(w, 456+1*STRIDE, table, s1), put8(w, 456+2*STRIDE, table, s2), put8(w, 456+3*STRIDE, table, s3)
+	s0, s1, s2, s3 = put8(w, 464, table, s0), put8(w, 464+1*STRIDE, table, s1), put8(w, 464+2*STRIDE, table, s2), put8(w, 464+3*STRIDE, table, s3)
+	s0, s1, s2, s3 = put8(w, 472, table, s0), put8(w, 472+1*STRIDE, table, s1), put8(w, 472+2*STRIDE, table, s2), put8(w, 472+3*STRIDE, table, s3)
+	s0, s1, s2, s3 = putNL(w, 480, 7, table, s0), putNL(w, 480+1*STRIDE, 7, table, s1), putNL(w, 480+2*STRIDE, 7, table, s2), putNL(w, 480+3*STRIDE, 7, table, s3)
+	return s0, s1, s2, s3
 }
 
 // fill writes chars letters (lines of 60, each ending in a newline) whose
-// states follow seed into out, and returns the bytes written. Chain k takes
-// lines [k*per, (k+1)*per), per a multiple of 8, so each chain's run is
+// states follow seed into the block buffer out, and returns the bytes
+// written. Chain k takes lines [k*PER, (k+1)*PER), so each chain's run is
 // whole groups of 61 aligned cells: per group of eight lines a chain makes
-// 61 stores and steps (put8 and putNL). While every chain has a whole group
-// left, the chains go together, interleaved cell by cell. The rest (each
-// chain's last groups, fewer than eight lines, the short last line) goes
-// chain by chain, its lines the old way: seven 8-byte stores of table words,
-// a 4-byte store of half of one and the newline. No store reaches past a
-// chain's run: the next chain's may already be written.
+// 61 stores and steps (put8 and putNL). The chains go together, interleaved
+// cell by cell (written out: the offsets and the newlines' bytes are
+// constants), and every chain runs as many groups as the first has lines
+// (all PER of them, but in a section's last block), so group g of chain k
+// is at g*GROUP + k*STRIDE: the cells of all chains are at constant offsets
+// in one window of the block (one bounds check a group). In a last block,
+// whatever the groups write past its last line is never written out, and
+// the letters of a short last line are right: only its newline, where the
+// groups wrote a letter, is set afterwards.
 func fill(out []byte, table *[IM]uint64, seed uint64, chars int) int {
 	lines := (chars + LINE - 1) / LINE
-	per := ((lines+CHAINS-1)/CHAINS + GROUP_LINES - 1) / GROUP_LINES * GROUP_LINES
-	var c [CHAINS]uint64
-	var pos, left [CHAINS]int
-	rounds := lines
-	for k := 0; k < CHAINS; k++ {
-		first := min(k*per, lines)
-		last := min((k+1)*per, lines)
-		c[k] = lcgJump(seed, uint64(first*LINE)+1)
-		pos[k] = first * (LINE + 1)
-		left[k] = min(last*LINE, chars) - min(first*LINE, chars)
-		rounds = min(rounds, left[k]/LINE/GROUP_LINES)
+	groups := (min(lines, PER) + GROUP_LINES - 1) / GROUP_LINES
+	var s0, s1, s2, s3 uint32
+	if groups > 0 {
+		s0 = uint32(lcgJump(seed, 1))
+		s1 = uint32(lcgJump(seed, uint64(1*PER*LINE)+1))
+		s2 = uint32(lcgJump(seed, uint64(2*PER*LINE)+1))
+		s3 = uint32(lcgJump(seed, uint64(3*PER*LINE)+1))
 	}
-	// Whole groups of all chains together while every chain has one, the
-	// chains interleaved cell by cell (written out: the offsets and the
-	// newlines' bytes are constants).
-	s0, s1, s2, s3 := uint32(c[0]), uint32(c[1]), uint32(c[2]), uint32(c[3])
-	p0, p1, p2, p3 := pos[0], pos[1], pos[2], pos[3]
-	for r := 0; r < rounds; r++ {
-		g0 := (*[GROUP]byte)(out[p0:])
-		g1 := (*[GROUP]byte)(out[p1:])
-		g2 := (*[GROUP]byte)(out[p2:])
-		g3 := (*[GROUP]byte)(out[p3:])
-		s0, s1, s2, s3 = put8(g0, 0, table, s0), put8(g1, 0, table, s1), put8(g2, 0, table, s2), put8(g3, 0, table, s3)
-		s0, s1, s2, s3 = put8(g0, 8, table, s0), put8(g1, 8, table, s1), put8(g2, 8, table, s2), put8(g3, 8, table, s3)
-		s0, s1, s2, s3 = put8(g0, 16, table, s0), put8(g1, 16, table, s1), put8(g2, 16, table, s2), put8(g3, 16, table, s3)
-		s0, s1, s2, s3 = put8(g0, 24, table, s0), put8(g1, 24, table, s1), put8(g2, 24, table, s2), put8(g3, 24, table, s3)
-		s0, s1, s2, s3 = put8(g0, 32, table, s0), put8(g1, 32, table, s1), put8(g2, 32, table, s2), put8(g3, 32, table, s3)
-		s0, s1, s2, s3 = put8(g0, 40, table, s0), put8(g1, 40, table, s1), put8(g2, 40, table, s2), put8(g3, 40, table, s3)
-		s0, s1, s2, s3 = put8(g0, 48, table, s0), put8(g1, 48, table, s1), put8(g2, 48, table, s2), put8(g3, 48, table, s3)
-		s0, s1, s2, s3 = putNL(g0, 56, 4, table, s0), putNL(g1, 56, 4, table, s1), putNL(g2, 56, 4, table, s2), putNL(g3, 56, 4, table, s3)
-		s0, s1, s2, s3 = put8(g0, 64, table, s0), put8(g1, 64, table, s1), put8(g2, 64, table, s2), put8(g3, 64, table, s3)
-		s0, s1, s2, s3 = put8(g0, 72, table, s0), put8(g1, 72, table, s1), put8(g2, 72, table, s2), put8(g3, 72, table, s3)
-		s0, s1, s2, s3 = put8(g0, 80, table, s0), put8(g1, 80, table, s1), put8(g2, 80, table, s2), put8(g3, 80, table, s3)
-		s0, s1, s2, s3 = put8(g0, 88, table, s0), put8(g1, 88, table, s1), put8(g2, 88, table, s2), put8(g3, 88, table, s3)
-		s0, s1, s2, s3 = put8(g0, 96, table, s0), put8(g1, 96, table, s1), put8(g2, 96, table, s2), put8(g3, 96, table, s3)
-		s0, s1, s2, s3 = put8(g0, 104, table, s0), put8(g1, 104, table, s1), put8(g2, 104, table, s2), put8(g3, 104, table, s3)
-		s0, s1, s2, s3 = put8(g0, 112, table, s0), put8(g1, 112, table, s1), put8(g2, 112, table, s2), put8(g3, 112, table, s3)
-		s0, s1, s2, s3 = putNL(g0, 120, 1, table, s0), putNL(g1, 120, 1, table, s1), putNL(g2, 120, 1, table, s2), putNL(g3, 120, 1, table, s3)
-		s0, s1, s2, s3 = put8(g0, 128, table, s0), put8(g1, 128, table, s1), put8(g2, 128, table, s2), put8(g3, 128, table, s3)
-		s0, s1, s2, s3 = put8(g0, 136, table, s0), put8(g1, 136, table, s1), put8(g2, 136, table, s2), put8(g3, 136, table, s3)
-		s0, s1, s2, s3 = put8(g0, 144, table, s0), put8(g1, 144, table, s1), put8(g2, 144, table, s2), put8(g3, 144, table, s3)
-		s0, s1, s2, s3 = put8(g0, 152, table, s0), put8(g1, 152, table, s1), put8(g2, 152, table, s2), put8(g3, 152, table, s3)
-		s0, s1, s2, s3 = put8(g0, 160, table, s0), put8(g1, 160, table, s1), put8(g2, 160, table, s2), put8(g3, 160, table, s3)
-		s0, s1, s2, s3 = put8(g0, 168, table, s0), put8(g1, 168, table, s1), put8(g2, 168, table, s2), put8(g3, 168, table, s3)
-		s0, s1, s2, s3 = putNL(g0, 176, 6, table, s0), putNL(g1, 176, 6, table, s1), putNL(g2, 176, 6, table, s2), putNL(g3, 176, 6, table, s3)
-		s0, s1, s2, s3 = put8(g0, 184, table, s0), put8(g1, 184, table, s1), put8(g2, 184, table, s2), put8(g3, 184, table, s3)
-		s0, s1, s2, s3 = put8(g0, 192, table, s0), put8(g1, 192, table, s1), put8(g2, 192, table, s2), put8(g3, 192, table, s3)
-		s0, s1, s2, s3 = put8(g0, 200, table, s0), put8(g1, 200, table, s1), put8(g2, 200, table, s2), put8(g3, 200, table, s3)
-		s0, s1, s2, s3 = put8(g0, 208, table, s0), put8(g1, 208, table, s1), put8(g2, 208, table, s2), put8(g3, 208, table, s3)
-		s0, s1, s2, s3 = put8(g0, 216, table, s0), put8(g1, 216, table, s1), put8(g2, 216, table, s2), put8(g3, 216, table, s3)
-		s0, s1, s2, s3 = put8(g0, 224, table, s0), put8(g1, 224, table, s1), put8(g2, 224, table, s2), put8(g3, 224, table, s3)
-		s0, s1, s2, s3 = put8(g0, 232, table, s0), put8(g1, 232, table, s1), put8(g2, 232, table, s2), put8(g3, 232, table, s3)
-		s0, s1, s2, s3 = putNL(g0, 240, 3, table, s0), putNL(g1, 240, 3, table, s1), putNL(g2, 240, 3, table, s2), putNL(g3, 240, 3, table, s3)
-		s0, s1, s2, s3 = put8(g0, 248, table, s0), put8(g1, 248, table, s1), put8(g2, 248, table, s2), put8(g3, 248, table, s3)
-		s0, s1, s2, s3 = put8(g0, 256, table, s0), put8(g1, 256, table, s1), put8(g2, 256, table, s2), put8(g3, 256, table, s3)
-		s0, s1, s2, s3 = put8(g0, 264, table, s0), put8(g1, 264, table, s1), put8(g2, 264, table, s2), put8(g3, 264, table, s3)
-		s0, s1, s2, s3 = put8(g0, 272, table, s0), put8(g1, 272, table, s1), put8(g2, 272, table, s2), put8(g3, 272, table, s3)
-		s0, s1, s2, s3 = put8(g0, 280, table, s0), put8(g1, 280, table, s1), put8(g2, 280, table, s2), put8(g3, 280, table, s3)
-		s0, s1, s2, s3 = put8(g0, 288, table, s0), put8(g1, 288, table, s1), put8(g2, 288, table, s2), put8(g3, 288, table, s3)
-		s0, s1, s2, s3 = put8(g0, 296, table, s0), put8(g1, 296, table, s1), put8(g2, 296, table, s2), put8(g3, 296, table, s3)
-		s0, s1, s2, s3 = putNL(g0, 304, 0, table, s0), putNL(g1, 304, 0, table, s1), putNL(g2, 304, 0, table, s2), putNL(g3, 304, 0, table, s3)
-		s0, s1, s2, s3 = put8(g0, 312, table, s0), put8(g1, 312, table, s1), put8(g2, 312, table, s2), put8(g3, 312, table, s3)
-		s0, s1, s2, s3 = put8(g0, 320, table, s0), put8(g1, 320, table, s1), put8(g2, 320, table, s2), put8(g3, 320, table, s3)
-		s0, s1, s2, s3 = put8(g0, 328, table, s0), put8(g1, 328, table, s1), put8(g2, 328, table, s2), put8(g3, 328, table, s3)
-		s0, s1, s2, s3 = put8(g0, 336, table, s0), put8(g1, 336, table, s1), put8(g2, 336, table, s2), put8(g3, 336, table, s3)
-		s0, s1, s2, s3 = put8(g0, 344, table, s0), put8(g1, 344, table, s1), put8(g2, 344, table, s2), put8(g3, 344, table, s3)
-		s0, s1, s2, s3 = put8(g0, 352, table, s0), put8(g1, 352, table, s1), put8(g2, 352, table, s2), put8(g3, 352, table, s3)
-		s0, s1, s2, s3 = putNL(g0, 360, 5, table, s0), putNL(g1, 360, 5, table, s1), putNL(g2, 360, 5, table, s2), putNL(g3, 360, 5, table, s3)
-		s0, s1, s2, s3 = put8(g0, 368, table, s0), put8(g1, 368, table, s1), put8(g2, 368, table, s2), put8(g3, 368, table, s3)
-		s0, s1, s2, s3 = put8(g0, 376, table, s0), put8(g1, 376, table, s1), put8(g2, 376, table, s2), put8(g3, 376, table, s3)
-		s0, s1, s2, s3 = put8(g0, 384, table, s0), put8(g1, 384, table, s1), put8(g2, 384, table, s2), put8(g3, 384, table, s3)
-		s0, s1, s2, s3 = put8(g0, 392, table, s0), put8(g1, 392, table, s1), put8(g2, 392, table, s2), put8(g3, 392, table, s3)
-		s0, s1, s2, s3 = put8(g0, 400, table, s0), put8(g1, 400, table, s1), put8(g2, 400, table, s2), put8(g3, 400, table, s3)
-		s0, s1, s2, s3 = put8(g0, 408, table, s0), put8(g1, 408, table, s1), put8(g2, 408, table, s2), put8(g3, 408, table, s3)
-		s0, s1, s2, s3 = put8(g0, 416, table, s0), put8(g1, 416, table, s1), put8(g2, 416, table, s2), put8(g3, 416, table, s3)
-		s0, s1, s2, s3 = putNL(g0, 424, 2, table, s0), putNL(g1, 424, 2, table, s1), putNL(g2, 424, 2, table, s2), putNL(g3, 424, 2, table, s3)
-		s0, s1, s2, s3 = put8(g0, 432, table, s0), put8(g1, 432, table, s1), put8(g2, 432, table, s2), put8(g3, 432, table, s3)
-		s0, s1, s2, s3 = put8(g0, 440, table, s0), put8(g1, 440, table, s1), put8(g2, 440, table, s2), put8(g3, 440, table, s3)
-		s0, s1, s2, s3 = put8(g0, 448, table, s0), put8(g1, 448, table, s1), put8(g2, 448, table, s2), put8(g3, 448, table, s3)
-		s0, s1, s2, s3 = put8(g0, 456, table, s0), put8(g1, 456, table, s1), put8(g2, 456, table, s2), put8(g3, 456, table, s3)
-		s0, s1, s2, s3 = put8(g0, 464, table, s0), put8(g1, 464, table, s1), put8(g2, 464, table, s2), put8(g3, 464, table, s3)
-		s0, s1, s2, s3 = put8(g0, 472, table, s0), put8(g1, 472, table, s1), put8(g2, 472, table, s2), put8(g3, 472, table, s3)
-		s0, s1, s2, s3 = putNL(g0, 480, 7, table, s0), putNL(g1, 480, 7, table, s1), putNL(g2, 480, 7, table, s2), putNL(g3, 480, 7, table, s3)
-		p0, p1, p2, p3 = p0+GROUP, p1+GROUP, p2+GROUP, p3+GROUP
+	for p := 0; p < groups*GROUP; p += GROUP {
+		w := (*[WINDOW]byte)(out[p:])
+		s0, s1, s2, s3 = putGroups(w, table, s0, s1, s2, s3)
 	}
-	c = [CHAINS]uint64{uint64(s0 % IM), uint64(s1 % IM), uint64(s2 % IM), uint64(s3 % IM)}
-	pos = [CHAINS]int{p0, p1, p2, p3}
-	// The rest, chain by chain: whole groups, then lines (the last chain's
-	// short line included).
-	var maps [9][2]uint64
-	for t := range maps {
-		maps[t][0], maps[t][1] = lcgMap(uint64(t))
-	}
-	var word [8]byte
-	for k := 0; k < CHAINS; k++ {
-		p, s := pos[k], c[k]
-		left := left[k] - rounds*GROUP_LINES*LINE
-		for ; left >= GROUP_LINES*LINE; left -= GROUP_LINES * LINE {
-			s = uint64(putGroup((*[GROUP]byte)(out[p:]), table, uint32(s)) % IM)
-			p += GROUP
-		}
-		for left > 0 {
-			m := min(left, LINE)
-			for done := 0; done < m; {
-				take := min(m-done, 8)
-				binary.LittleEndian.PutUint64(word[:], table[s])
-				copy(out[p:p+take], word[:take])
-				s = (s*maps[take][0] + maps[take][1]) % IM
-				p += take
-				done += take
-			}
-			out[p] = '\n'
-			p++
-			left -= m
-		}
+	if chars%LINE != 0 {
+		out[(lines-1)*(LINE+1)+chars%LINE] = '\n'
 	}
 	return lines*(LINE+1) - (lines*LINE - chars)
 }

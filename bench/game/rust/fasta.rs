@@ -27,12 +27,21 @@
 //   state, interleaved cell by cell (all chains' cell j, then cell j + 1,
 //   ...) so that the multiply and modulo of one chain need not wait for
 //   another's: the compiler steps the chains together in vector registers;
+// - every chain's run is PER = 1024 lines, a constant STRIDE (PER * 61
+//   bytes) after the previous chain's, and every chain runs as many groups
+//   as the first chain has lines (in a section's short last block too: what
+//   they write past its last line is never written out; the short last
+//   line's letters are right, only its newline is set afterwards), so all
+//   chains' cells are at constant offsets from one group offset, and a
+//   group's 61 cells are written out line by line (a line's cells of eight
+//   letters, then its newline cell), the offsets and newline bytes
+//   constants; there is no code for leftover groups or lines;
 // - the states are u32 (the unreduced next state fits in 32 bits; for the
 //   map of seven steps, whose multiplier is too large, by a negated
 //   multiplier), so the modulo by IM is a 32-bit one, by constants (the
-//   maps of eight and seven steps are computed at compile time), and each
-//   group of eight lines is a &mut [u8; 488], so the cells' stores need no
-//   bounds checks;
+//   maps of eight and seven steps are computed at compile time), and group
+//   g of all chains is one &mut [u8; WINDOW] window of the block (one
+//   bounds check a group), so the cells' stores need none;
 // - each worker writes its own blocks in their turn, with large writes, and
 //   reuses its one buffer: memory is bounded by the block size;
 // - start-up overlaps: while main writes the repeated section (16 periods
@@ -52,7 +61,18 @@
 // and the newline byte, the chains interleaved word by word: 36.1 ms of
 // CPU and 22.0 ms wall, against 33.6 and 21.0 ms with the cells (medians
 // of 24 runs of perf stat -r 21, alternating the two, on the shared 2-core
-// machine); on one CPU, 32.5 against 30.1 ms of CPU.)
+// machine); on one CPU, 32.5 against 30.1 ms of CPU. Until later still,
+// each chain's run was ceil(lines / 8) lines (rounded up to whole groups)
+// with a pointer of its own, the chains' leftover groups and lines were
+// filled chain by chain, and the cells went by one loop with a test per
+// kind of cell: fill alone, one thread, best of 30 times 100 blocks, took
+// about 6.25 ms against 5.5 ms now; the constant stride with that cell loop
+// (6.2 ms) or the lines written out with eight pointers (5.6 to 6.5 ms,
+// median 6.2) were each no faster alone. With perf stat -r 21, alternating
+// the two, on the shared 2-core machine under load: medians of 85 runs
+// 33.05 against 32.40 ms of CPU and 38.4 against 37.5 ms wall; of 27 in
+// quieter moments 30.9 against 30.3 ms of CPU and 19.5 against 19.2 ms
+// wall; on one CPU (perf stat -r 5, 20 runs) 31.6 against 30.6 ms of CPU.)
 //
 // Build: rustc --edition 2021 -C opt-level=3 -C target-cpu=native fasta.rs
 // Run:   ./fasta 25000000 | md5sum   (fd55b9e8011c781131046b6dd87511e1)
@@ -204,19 +224,23 @@ const GROUP: usize = GROUP_LINES * (LINE + 1);
 const CELLS: usize = GROUP / 8;
 const _: () = assert!(GROUP % 8 == 0);
 
-/// For each cell of a group, the byte of its newline, or 8 if it has none
-/// (then it holds eight letters). The eight newline cells are 7, 15, 22,
-/// 30, 38, 45, 53 and 60, with the newline at byte 4, 1, 6, 3, 0, 5, 2, 7.
-const NL: [usize; CELLS] = {
-    let mut nl = [8; CELLS];
-    let mut i = 0;
+/// The lines of a group as cells: for line i, its first cell, the number
+/// of cells after it that hold eight letters each, then the cell with its
+/// newline and at which byte: (0, 7, 4), (8, 7, 1), (16, 6, 6), (23, 7, 3),
+/// (31, 7, 0), (39, 6, 5), (46, 7, 2), (54, 6, 7); the newline cells are 7,
+/// 15, 22, 30, 38, 45, 53 and 60.
+const LINES: [(usize, usize, usize); GROUP_LINES] = {
+    let mut lines = [(0, 0, 0); GROUP_LINES];
+    let (mut i, mut first) = (0, 0);
     while i < GROUP_LINES {
         let at = i * (LINE + 1) + LINE;
-        nl[at / 8] = at % 8;
+        lines[i] = (first, at / 8 - first, at % 8);
+        first = at / 8 + 1;
         i += 1;
     }
-    nl
+    lines
 };
+const _: () = assert!(LINES[GROUP_LINES - 1].0 + LINES[GROUP_LINES - 1].1 + 1 == CELLS);
 
 /// The maps of eight and seven LCG steps, as constants so that the
 /// compiler multiplies by immediates.
@@ -235,127 +259,91 @@ const N7: u32 = (IM - MAP7.0) as u32;
 const K7: u32 = (MAP7.1 + (IM - MAP7.0) * IM) as u32;
 const _: () = assert!(MAP7.1 + (IM - MAP7.0) * IM <= u32::MAX as u64);
 
-/// Stores cell `j` of a group from state `s % IM` and returns the state
-/// after its letters, unreduced: the table word (eight letters, the state
-/// steps eight), or, with a newline at byte `a = NL[j]` < 8, the word's
-/// first seven letters, those from byte `a` on moved up a byte, and the
-/// newline (the state steps seven).
+/// Stores, at byte `at` of `w`, a cell of eight letters from state
+/// `s % IM` (its table word) and returns the state eight steps on,
+/// unreduced.
 #[inline(always)]
-fn put_cell(group: &mut [u8; GROUP], j: usize, table: &[u64; IM as usize], s: u32) -> u32 {
+fn put_word<const N: usize>(w: &mut [u8; N], at: usize, table: &[u64; IM as usize], s: u32) -> u32 {
+    let r = s % IM32;
+    w[at..at + 8].copy_from_slice(&table[r as usize].to_le_bytes());
+    r * M8 + A8
+}
+
+/// Stores, at byte `at` of `w`, a cell with a newline at its byte `a` and
+/// seven letters from state `s % IM`: the first seven of its table word,
+/// those from byte `a` on moved up a byte. Returns the state seven steps
+/// on, unreduced.
+#[inline(always)]
+fn put_nl<const N: usize>(w: &mut [u8; N], at: usize, a: usize, table: &[u64; IM as usize], s: u32) -> u32 {
     let r = s % IM32;
     let x = table[r as usize];
-    let a = NL[j];
-    let cell = &mut group[8 * j..8 * j + 8];
-    if a == 8 {
-        cell.copy_from_slice(&x.to_le_bytes());
-        r * M8 + A8
-    } else {
-        let low = (1u64 << (8 * a)) - 1;
-        let high = if a == 7 { 0 } else { u64::MAX << (8 * (a + 1)) };
-        let w = (x & low) | ((b'\n' as u64) << (8 * a)) | ((x << 8) & high);
-        cell.copy_from_slice(&w.to_le_bytes());
-        K7 - N7 * r
-    }
+    let low = (1u64 << (8 * a)) - 1;
+    let high = if a == 7 { 0 } else { u64::MAX << (8 * (a + 1)) };
+    let v = (x & low) | ((b'\n' as u64) << (8 * a)) | ((x << 8) & high);
+    w[at..at + 8].copy_from_slice(&v.to_le_bytes());
+    K7 - N7 * r
 }
 
-/// Fills one group (eight whole lines) of one chain from state `s` and
-/// returns the state after it, unreduced.
-fn put_group(group: &mut [u8; GROUP], table: &[u64; IM as usize], mut s: u32) -> u32 {
-    for j in 0..CELLS {
-        s = put_cell(group, j, table, s);
-    }
-    s
-}
+/// Lines of each chain's run in a block (whole groups), and the bytes from
+/// the start of one chain's run to the next's: a constant, so all chains'
+/// cells are at constant offsets from one group offset.
+const PER: usize = BLOCK_LINES / CHAINS;
+const STRIDE: usize = PER * (LINE + 1);
+const _: () = assert!(PER % GROUP_LINES == 0);
+/// The bytes that group g of all chains spans, from chain 0's group g.
+const WINDOW: usize = (CHAINS - 1) * STRIDE + GROUP;
 
-/// Fills `out` with `chars` letters (lines of 60, each ending in a newline)
-/// whose states follow `seed`; returns the bytes written. Chain k takes
-/// lines [k * per, (k + 1) * per), per a multiple of 8, so each chain's run
-/// is whole groups of 61 aligned cells (see put_cell): per group of eight
-/// lines a chain makes 61 stores and steps. While every chain has a whole
-/// group left, the chains go together, interleaved cell by cell. The rest
-/// (each chain's last groups, fewer than eight lines, the short last line)
-/// goes chain by chain, its lines the old way: seven 8-byte stores of table
-/// words, a 4-byte store of half of one and the newline. No store reaches
-/// past a chain's run: the next chain's may already be written.
+/// Fills the block buffer `out` with `chars` letters (lines of 60, each
+/// ending in a newline) whose states follow `seed`; returns the bytes
+/// written. Chain k takes lines [k * PER, (k + 1) * PER), so each chain's
+/// run is whole groups of 61 aligned cells (see LINES): per group of
+/// eight lines a chain makes 61 stores and steps. The chains go together,
+/// interleaved cell by cell, and every chain runs as many groups as the
+/// first has lines (all PER of them, but in a section's last block), so
+/// group g of chain k is at g * GROUP + k * STRIDE: the cells of all
+/// chains are at constant offsets in one window of the block (one bounds
+/// check a group). In a last block, whatever the groups write past its
+/// last line is never written out, and the letters of a short last line
+/// are right: only its newline, where the groups wrote a letter, is set
+/// afterwards.
 fn fill(out: &mut [u8], table: &[u64], seed: u64, chars: usize) -> usize {
     let table: &[u64; IM as usize] = table.try_into().expect("one word per state");
+    let out: &mut [u8; BLOCK_BYTES] = out.try_into().expect("a block buffer");
     let lines = chars.div_ceil(LINE);
-    let per = lines.div_ceil(CHAINS).next_multiple_of(GROUP_LINES);
-    // Chain k: lines [k * per, min((k + 1) * per, lines)).
-    let mut c = [0u32; CHAINS];
-    let mut pos = [0usize; CHAINS];
-    let mut left = [0usize; CHAINS];
-    let mut rounds = lines;
-    for k in 0..CHAINS {
-        let first = (k * per).min(lines);
-        let last = ((k + 1) * per).min(lines);
-        c[k] = lcg_jump(seed, (first * LINE) as u64 + 1) as u32;
-        pos[k] = first * (LINE + 1);
-        left[k] = (last * LINE).min(chars) - (first * LINE).min(chars);
-        rounds = rounds.min(left[k] / LINE / GROUP_LINES);
-    }
-    if rounds > 0 {
-        let (groups, _) = out[..lines * (LINE + 1)].as_chunks_mut::<GROUP>();
-        let mut rest = groups;
-        let mut its: [std::slice::IterMut<'_, [u8; GROUP]>; CHAINS] = std::array::from_fn(|_| {
-            let take = (per / GROUP_LINES).min(rest.len());
-            let (part, after) = std::mem::take(&mut rest).split_at_mut(take);
-            rest = after;
-            part[..rounds].iter_mut()
-        });
-        let mut s = c;
-        for _ in 0..rounds {
-            let gs: [&mut [u8; GROUP]; CHAINS] = std::array::from_fn(|k| its[k].next().expect("rounds groups"));
-            // Cell by cell, all chains. The test gives each kind of cell a
-            // copy of the chains' step, which the compiler vectorises. (The
-            // 61 cells written out, with constant offsets and kinds, came
-            // out mostly scalar and took 45 to 50 ms of CPU, against 32.)
-            for j in 0..CELLS {
-                if NL[j] == 8 {
+    let groups = lines.min(PER).div_ceil(GROUP_LINES);
+    let mut s: [u32; CHAINS] = std::array::from_fn(|k| lcg_jump(seed, (k * PER * LINE) as u64 + 1) as u32);
+    for g in 0..groups {
+        let w: &mut [u8; WINDOW] = (&mut out[g * GROUP..g * GROUP + WINDOW]).try_into().expect("a window");
+        // Line by line: its cells of eight letters, all chains cell by
+        // cell, then its newline cell, all chains. Written out per line (a
+        // loop over LINES came out scalar), so that offsets and newline
+        // bytes are constants and the compiler steps the chains together in
+        // vector registers.
+        macro_rules! line {
+            ($i:literal) => {{
+                const FIRST: usize = LINES[$i].0;
+                const NL: usize = FIRST + LINES[$i].1;
+                for j in FIRST..NL {
                     for k in 0..CHAINS {
-                        s[k] = put_cell(gs[k], j, table, s[k]);
-                    }
-                } else {
-                    for k in 0..CHAINS {
-                        s[k] = put_cell(gs[k], j, table, s[k]);
+                        s[k] = put_word(w, k * STRIDE + 8 * j, table, s[k]);
                     }
                 }
-            }
+                for k in 0..CHAINS {
+                    s[k] = put_nl(w, k * STRIDE + 8 * NL, LINES[$i].2, table, s[k]);
+                }
+            }};
         }
-        for k in 0..CHAINS {
-            c[k] = s[k] % IM32;
-            pos[k] += rounds * GROUP;
-            left[k] -= rounds * GROUP_LINES * LINE;
-        }
+        line!(0);
+        line!(1);
+        line!(2);
+        line!(3);
+        line!(4);
+        line!(5);
+        line!(6);
+        line!(7);
     }
-    // The rest, chain by chain: whole groups, then lines (the last chain's
-    // short line included).
-    let maps: Vec<(u64, u64)> = (0..=8).map(|t| lcg_map(t)).collect();
-    for k in 0..CHAINS {
-        let mut p = pos[k];
-        let mut s = c[k];
-        while left[k] >= GROUP_LINES * LINE {
-            let group: &mut [u8; GROUP] = (&mut out[p..p + GROUP]).try_into().expect("a group");
-            s = put_group(group, table, s) % IM32;
-            p += GROUP;
-            left[k] -= GROUP_LINES * LINE;
-        }
-        let mut s = s as u64;
-        while left[k] > 0 {
-            let m = left[k].min(LINE);
-            let mut done = 0;
-            while done < m {
-                let take = (m - done).min(8);
-                out[p..p + take].copy_from_slice(&table[s as usize].to_le_bytes()[..take]);
-                let (mt, at) = maps[take];
-                s = (s * mt + at) % IM;
-                p += take;
-                done += take;
-            }
-            out[p] = b'\n';
-            p += 1;
-            left[k] -= m;
-        }
+    if chars % LINE != 0 {
+        out[(lines - 1) * (LINE + 1) + chars % LINE] = b'\n';
     }
     lines * (LINE + 1) - (lines * LINE - chars)
 }
