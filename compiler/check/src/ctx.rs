@@ -11,6 +11,7 @@ use gos_ir as ir;
 use gos_syntax::ast::{self, Span};
 use ir::{FuncId, LocalId, LoopId, TypeId};
 
+use crate::init::InitState;
 use crate::types::{Infer, Ty};
 use crate::Diagnostic;
 
@@ -163,8 +164,9 @@ pub struct LocalInfo {
     pub ty: Ty,
     pub mutable: bool,
     pub cell: bool,
-    /// Declared without an initialiser and not yet assigned.
-    pub uninit: bool,
+    /// Declared without an initialiser (`let x;`): reads and assignments
+    /// are checked against `Frame::init` (see `init.rs`).
+    pub deferred: bool,
     /// Holds a reference (`&T`/`&mut T`): may not be captured.
     pub is_ref: bool,
     /// The provisional type id of the IR local.
@@ -192,6 +194,16 @@ pub struct LoopCx {
     pub is_loop: bool,
     /// A `break` leaves it (otherwise a `loop` has type `!`).
     pub broke: bool,
+    /// Definite assignment (`init.rs`): the state where the loop's
+    /// condition is tested (for `while` and `for`), the joined states of
+    /// its `break`s and of its `continue`s, the number of locals declared
+    /// before it, and the assignments inside it of immutable deferred
+    /// locals.
+    pub entry: InitState,
+    pub at_break: InitState,
+    pub at_continue: InitState,
+    pub outer_locals: usize,
+    pub first_sets: Vec<(u32, Span)>,
 }
 
 /// One function body being lowered: the checked function itself, or a
@@ -210,6 +222,8 @@ pub struct Frame {
     /// The local holding the pending `defer` closures, if the body defers.
     pub defers: Option<LocalId>,
     pub closures: u32,
+    /// What is assigned at the current point (`init.rs`).
+    pub init: InitState,
 }
 
 /// The state of the checked function instance.
@@ -266,8 +280,8 @@ pub struct Checker<'a> {
     pub main_returns_result: bool,
     /// Instances of named functions used as values, by function id.
     pub thunks: HashMap<FuncId, FuncId>,
-    /// Set by `uninit_local` for the assignment being checked.
-    pub was_uninit: bool,
+    /// The variable being looked up is the target of `x = v` (not a read).
+    pub writing: bool,
     /// Thunks of functions used as values: (thunk, target, item).
     pub thunk_queue: Vec<(FuncId, FuncId, usize)>,
 }
@@ -310,7 +324,7 @@ impl<'a> Checker<'a> {
             main: None,
             main_returns_result: false,
             thunks: HashMap::new(),
-            was_uninit: false,
+            writing: false,
             thunk_queue: Vec::new(),
         }
     }
@@ -426,7 +440,7 @@ impl<'a> Checker<'a> {
         let slot_ty = if cell { Ty::Cell(Box::new(ty.clone())) } else { ty.clone() };
         let slot = self.slot(slot_ty);
         let f = self.frame();
-        f.locals.push(LocalInfo { name: name.to_string(), ty, mutable, cell, uninit: false, is_ref: false, slot });
+        f.locals.push(LocalInfo { name: name.to_string(), ty, mutable, cell, deferred: false, is_ref: false, slot });
         f.locals.len() as u32 - 1
     }
 

@@ -18,6 +18,16 @@ pub const PENDING_BASE: u32 = 0x4000_0000;
 impl<'a> Checker<'a> {
     /// Checks `e` with `expected` as a hint only.
     pub fn expr(&mut self, e: &'a ast::Expr, expected: &Ty) -> ir::Expr {
+        let v = self.expr_kind(e, expected);
+        // Nothing after an expression of type `!` runs (definite
+        // assignment, `init.rs`).
+        if matches!(self.shallow(&self.ty_of(&v)), Ty::Never) {
+            self.init_diverge();
+        }
+        v
+    }
+
+    fn expr_kind(&mut self, e: &'a ast::Expr, expected: &Ty) -> ir::Expr {
         match &e.kind {
             ast::ExprKind::Lit(l) => self.lit(l, expected, e.span, false),
             ast::ExprKind::Path(p) => self.path_expr(p, e.span, expected),
@@ -349,7 +359,10 @@ impl<'a> Checker<'a> {
         use ast::BinOp as B;
         if matches!(op, B::And | B::Or) {
             let a = self.check_expr(l, &Ty::Bool);
+            // The right side may not run.
+            let before = self.init_now();
             let b = self.check_expr(r, &Ty::Bool);
+            self.init_join(&before);
             let lop = if op == B::And { ir::LogicOp::And } else { ir::LogicOp::Or };
             return self.mk(ExprKind::Logic { op: lop, lhs: Box::new(a), rhs: Box::new(b) }, Ty::Bool, span);
         }
@@ -678,7 +691,10 @@ impl<'a> Checker<'a> {
     }
 
     /// Finds a variable, threading captures through enclosing closures.
+    /// Unless it is the target of `x = v` (`writing`), the variable is read
+    /// and must be assigned (`init.rs`); capturing it is a read.
     pub fn lookup_var(&mut self, name: &str, span: Span) -> Option<(VarRef, LocalInfo)> {
+        let writing = std::mem::take(&mut self.writing);
         let n = self.cx.frames.len();
         for fi in (0..n).rev() {
             let found = self.cx.frames[fi].scopes.iter().rev().find_map(|s| s.iter().rev().find(|(n, _)| n == name).map(|(_, l)| *l));
@@ -691,6 +707,11 @@ impl<'a> Checker<'a> {
                     .map(|i| (VarRef::Capture(i as u32), self.cx.frames[fi].captures[i].info.clone())),
             };
             if let Some((mut vr, info)) = found {
+                if let VarRef::Local(l) = vr {
+                    if info.deferred && (fi + 1 < n || !writing) {
+                        self.init_check_read(fi, l, span);
+                    }
+                }
                 if fi + 1 < n && (info.is_ref || matches!(self.shallow(&info.ty), Ty::Ref(..))) {
                     self.err(span, "cannot capture a reference in a closure");
                 }

@@ -229,7 +229,12 @@ impl<'a> Checker<'a> {
                 };
                 let c = self.check_expr(cond, &Ty::Bool);
                 let msg = if args.len() > 1 {
-                    match self.format_string(&args[1..], span, "") {
+                    // The message is formatted only on the way to a panic:
+                    // what it assigns is not assigned after the `assert!`.
+                    let before = self.init_now();
+                    let m = self.format_string(&args[1..], span, "");
+                    self.init_restore(before);
+                    match m {
                         Some(m) => m,
                         None => return self.error_expr(span),
                     }

@@ -26,7 +26,8 @@
 //! `closures.rs` (closures, `go`, `defer`), `builtins.rs` and
 //! `collections.rs` (methods of builtin types), `sync.rs` (channels,
 //! `select`, sync objects), `patterns.rs` (pattern typing and lowering),
-//! `exhaust.rs` (exhaustiveness), `format.rs` (macros), `consts.rs`
+//! `exhaust.rs` (exhaustiveness), `init.rs` (definite assignment of
+//! `let x;`), `format.rs` (macros), `consts.rs`
 //! (constant folding), `mono.rs` (instances, type interning, fix-up,
 //! pruning).
 
@@ -37,6 +38,7 @@ mod collections;
 mod consts;
 mod ctx;
 mod exhaust;
+mod init;
 mod expr;
 mod format;
 mod items;

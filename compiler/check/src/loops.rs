@@ -11,30 +11,55 @@ use gos_syntax::ast::{self, Span};
 use ir::{BinOp, ExprKind, LocalId, Place};
 
 use crate::ctx::*;
+use crate::init::InitState;
 use crate::types::{IntK, Ty};
 
 impl<'a> Checker<'a> {
     pub fn push_loop(&mut self, label: Option<&ast::Ident>, is_loop: bool) -> ir::LoopId {
         let id = self.new_loop_id();
         let bt = if is_loop { self.cx.inf.var() } else { Ty::Unit };
-        self.frame().loops.push(LoopCx { id, label: label.map(|l| l.name.clone()), break_ty: bt, is_loop, broke: false });
+        let entry = self.init_now();
+        let outer_locals = self.frame_ref().locals.len();
+        self.frame().loops.push(LoopCx {
+            id,
+            label: label.map(|l| l.name.clone()),
+            break_ty: bt,
+            is_loop,
+            broke: false,
+            entry,
+            at_break: InitState::dead(),
+            at_continue: InitState::dead(),
+            outer_locals,
+            first_sets: Vec::new(),
+        });
         id
+    }
+
+    /// The condition of the innermost loop is checked: its body starts
+    /// here, and the loop is left from here when the condition fails.
+    fn loop_tested(&mut self) {
+        let now = self.init_now();
+        if let Some(lc) = self.frame().loops.last_mut() {
+            lc.entry = now;
+        }
     }
 
     pub fn while_loop(&mut self, label: Option<&ast::Ident>, cond: &'a ast::Expr, body: &'a ast::Block, span: Span) -> ir::Expr {
         let id = self.push_loop(label, false);
         let c = self.check_expr(cond, &Ty::Bool);
+        self.loop_tested();
         let b = self.block(body, &Ty::Unit);
-        self.frame().loops.pop();
+        self.pop_loop(true);
         self.mk(ExprKind::Loop { id, cond: Some(Box::new(c)), body: Box::new(b), step: None }, Ty::Unit, span)
     }
 
     pub fn while_let(&mut self, label: Option<&ast::Ident>, pat: &'a ast::Pattern, e: &'a ast::Expr, body: &'a ast::Block, span: Span) -> ir::Expr {
         let id = self.push_loop(label, false);
         let (w, cond) = self.refutable_binding(pat, e, span);
+        self.loop_tested();
         let b = self.block(body, &Ty::Unit);
         self.pop_scope();
-        self.frame().loops.pop();
+        self.pop_loop(true);
         let brk = self.mk(ExprKind::Break { id, value: None }, Ty::Never, span);
         let i = self.mk(ExprKind::If { cond: Box::new(cond), then: Box::new(b), else_: Some(Box::new(brk)) }, Ty::Unit, span);
         let body = self.mk(ExprKind::Block { stmts: vec![w, i], tail: None }, Ty::Unit, span);
@@ -44,7 +69,7 @@ impl<'a> Checker<'a> {
     pub fn loop_expr(&mut self, label: Option<&ast::Ident>, body: &'a ast::Block, span: Span, _expected: &Ty) -> ir::Expr {
         let id = self.push_loop(label, true);
         let b = self.block(body, &Ty::Unit);
-        let lc = self.frame().loops.pop();
+        let lc = self.pop_loop(false);
         let t = match lc {
             Some(lc) if lc.broke => {
                 let s = self.shallow(&lc.break_ty);
@@ -97,6 +122,8 @@ impl<'a> Checker<'a> {
                 None
             }
         };
+        let now = self.init_now();
+        self.frame().loops[li].at_break.join(&now);
         self.mk(ExprKind::Break { id: lc.id, value: v }, Ty::Never, span)
     }
 
@@ -104,6 +131,8 @@ impl<'a> Checker<'a> {
         match self.find_loop(label, span, "continue") {
             Some(i) => {
                 let id = self.frame_ref().loops[i].id;
+                let now = self.init_now();
+                self.frame().loops[i].at_continue.join(&now);
                 self.mk(ExprKind::Continue { id }, Ty::Never, span)
             }
             None => self.error_expr(span),
@@ -223,7 +252,7 @@ impl<'a> Checker<'a> {
         }
         let bd = self.block(body, &Ty::Unit);
         self.pop_scope();
-        self.frame().loops.pop();
+        self.pop_loop(true);
         let body = if pre.is_empty() {
             bd
         } else {
@@ -299,7 +328,7 @@ impl<'a> Checker<'a> {
         }
         let bd = self.block(body, &Ty::Unit);
         self.pop_scope();
-        self.frame().loops.pop();
+        self.pop_loop(true);
         pre.push(bd);
         let body = self.mk(ExprKind::Block { stmts: pre, tail: None }, Ty::Unit, span);
         let ci = self.read_local(counter, span);
@@ -361,7 +390,7 @@ impl<'a> Checker<'a> {
         let bd = self.block(body, &Ty::Unit);
         stmts.push(bd);
         self.pop_scope();
-        self.frame().loops.pop();
+        self.pop_loop(true);
         let body = self.mk(ExprKind::Block { stmts, tail: None }, Ty::Unit, span);
         let lp = self.mk(ExprKind::Loop { id, cond: None, body: Box::new(body), step: None }, Ty::Unit, span);
         self.mk(ExprKind::Block { stmts: vec![wit, lp], tail: None }, Ty::Unit, span)

@@ -330,30 +330,39 @@ impl<'a> Checker<'a> {
                 let v = self.expr(rhs, &Ty::Error);
                 return self.mk(ExprKind::Block { stmts: vec![v], tail: None }, Ty::Unit, span);
             }
-            // A deferred initialisation of an immutable `let x;`.
-            // (Every branch may initialise it, so the flag stays: a
-            // second assignment on one path is not detected.)
-            if p.segments.len() == 1 && op.is_none() {
-                self.uninit_local(&p.segments[0].ident.name);
-            }
         }
-        let pi = match self.place_of(lhs) {
+        // `x = v` of a `let x;` local: a write, not a read, and allowed once
+        // to an immutable one (`init.rs` checks both).
+        let deferred = match &lhs.kind {
+            ast::ExprKind::Path(p) if p.segments.len() == 1 && p.segments[0].generics.is_empty() && op.is_none() => self.deferred_local(&p.segments[0].ident.name),
+            _ => None,
+        };
+        self.writing = deferred.is_some();
+        let pi = self.place_of(lhs);
+        self.writing = false;
+        let pi = match pi {
             Some(p) => p,
             None => {
                 self.expr(rhs, &Ty::Error);
                 return self.error_expr(span);
             }
         };
-        let uninit_ok = matches!(&lhs.kind, ast::ExprKind::Path(_)) && op.is_none() && self.was_uninit;
-        self.was_uninit = false;
-        if !uninit_ok {
+        if deferred.is_none() {
             self.mut_error(&pi.mutab, lhs, span, false);
         }
         let mut stmts = Vec::new();
         let value = match op {
             None => {
                 let v = self.check_expr(rhs, &pi.ty);
-                self.stored_value(v, rhs.span)
+                let v = self.stored_value(v, rhs.span);
+                if let Some(l) = deferred {
+                    if self.init_assign(l, span) && self.frame_ref().locals[l as usize].cell {
+                        // The first assignment of a `let mut x;` in a cell
+                        // makes the cell.
+                        return self.init_local(l, v, span);
+                    }
+                }
+                v
             }
             Some(op) => {
                 if let Some(p) = pi.pre.clone() {
@@ -407,15 +416,12 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn uninit_local(&mut self, name: &str) -> Option<u32> {
+    /// The local of the current frame `name` refers to, if it was declared
+    /// without a value.
+    fn deferred_local(&self, name: &str) -> Option<u32> {
         let f = self.frame_ref();
         let l = f.scopes.iter().rev().find_map(|s| s.iter().rev().find(|(n, _)| n == name).map(|(_, l)| *l))?;
-        if f.locals[l as usize].uninit {
-            self.was_uninit = true;
-            Some(l)
-        } else {
-            None
-        }
+        f.locals[l as usize].deferred.then_some(l)
     }
 
     /// `&mut x`.

@@ -282,7 +282,8 @@ impl<'a> Checker<'a> {
                 // `let x;` (assigned later).
                 if let ast::PatternKind::Ident { name, mutable, .. } = &pat.kind {
                     let l = self.bind_local(&name.name, declared, *mutable);
-                    self.frame().locals[l as usize].uninit = true;
+                    self.frame().locals[l as usize].deferred = true;
+                    self.init_declare(l);
                     self.bind_name(&name.name, l);
                     return self.unit(span);
                 }
@@ -344,12 +345,16 @@ impl<'a> Checker<'a> {
 
     pub fn if_expr(&mut self, cond: &'a ast::Expr, then: &'a ast::Block, else_: Option<&'a ast::Expr>, span: Span, expected: &Ty) -> ir::Expr {
         let c = self.check_expr(cond, &Ty::Bool);
+        // Definite assignment: each branch starts from the state after the
+        // condition; a missing `else` assigns nothing.
+        let before = self.init_now();
         match else_ {
             None => {
                 let exp = self.shallow(expected);
                 if !matches!(exp, Ty::Unit | Ty::Var(_) | Ty::Error | Ty::Never) {
                     // The `if` is the value of something non-`()`.
                     let th = self.block(then, expected);
+                    self.init_join(&before);
                     if !matches!(self.shallow(&self.ty_of(&th)), Ty::Unit | Ty::Never | Ty::Error) {
                         self.err(span, "`if` may be missing an `else` clause");
                         return self.mk(ExprKind::If { cond: Box::new(c), then: Box::new(th), else_: None }, Ty::Error, span);
@@ -357,11 +362,14 @@ impl<'a> Checker<'a> {
                     return self.mk(ExprKind::If { cond: Box::new(c), then: Box::new(th), else_: None }, Ty::Unit, span);
                 }
                 let th = self.block(then, &Ty::Unit);
+                self.init_join(&before);
                 self.mk(ExprKind::If { cond: Box::new(c), then: Box::new(th), else_: None }, Ty::Unit, span)
             }
             Some(el) => {
                 let th = self.block(then, expected);
+                let after_then = std::mem::replace(&mut self.frame().init, before);
                 let ev = self.expr(el, expected);
+                self.init_join(&after_then);
                 let (ta, tb) = (self.ty_of(&th), self.ty_of(&ev));
                 let (th, ev) = self.unify_branches(th, ev, &ta, &tb);
                 let t = self.join(&ta, &tb, el.span);
@@ -409,9 +417,11 @@ impl<'a> Checker<'a> {
 
     pub fn if_let(&mut self, pat: &'a ast::Pattern, e: &'a ast::Expr, then: &'a ast::Block, else_: Option<&'a ast::Expr>, span: Span, expected: &Ty) -> ir::Expr {
         let (w, cond) = self.refutable_binding(pat, e, span);
+        let before = self.init_now();
         let has_else = else_.is_some();
         let th = self.block(then, if has_else { expected } else { &Ty::Unit });
         self.pop_scope();
+        let after_then = std::mem::replace(&mut self.frame().init, before);
         let (el, t) = match else_ {
             Some(el) => {
                 let ev = self.expr(el, expected);
@@ -421,6 +431,7 @@ impl<'a> Checker<'a> {
             }
             None => (None, Ty::Unit),
         };
+        self.init_join(&after_then);
         let i = self.mk(ExprKind::If { cond: Box::new(cond), then: Box::new(th), else_: el }, t.clone(), span);
         self.mk(ExprKind::Block { stmts: vec![w], tail: Some(Box::new(i)) }, t, span)
     }
@@ -553,7 +564,13 @@ impl<'a> Checker<'a> {
         let mut rows = Vec::new();
         let mut any_guard = false;
         let mut tys_of_bodies: Vec<Ty> = Vec::new();
+        // Definite assignment: an arm is tried after the patterns and
+        // guards of the arms before it failed; the match ends after one
+        // of the arms.
+        let mut tried = self.init_now();
+        let mut after_arms = crate::init::InitState::dead();
         for arm in arms {
+            self.init_restore(tried.clone());
             self.push_scope();
             let mut binds = Vec::new();
             let (steps, pat) = self.lower_pattern(&arm.pat, &crate::patterns::Acc::Local(tmp, t.clone()), &t, &mut binds);
@@ -562,6 +579,7 @@ impl<'a> Checker<'a> {
                 self.bind_name(n, *l);
             }
             let guard = arm.guard.as_ref().map(|g| self.check_expr(g, &Ty::Bool));
+            tried.join(&self.init_now());
             if guard.is_none() {
                 rows.push(pat);
             } else {
@@ -578,10 +596,12 @@ impl<'a> Checker<'a> {
                 }
             }
             tys_of_bodies.push(bt);
+            after_arms.join(&self.init_now());
             self.pop_scope();
             lowered.push((cond, guard, b, arm.span));
         }
         let _ = tys_of_bodies;
+        self.init_restore(after_arms);
         let all_never = lowered.iter().all(|(_, _, b, _)| matches!(self.shallow(&self.ty_of(b)), Ty::Never));
         let rt = if all_never && !arms.is_empty() {
             Ty::Never

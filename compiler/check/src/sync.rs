@@ -214,7 +214,11 @@ impl<'a> Checker<'a> {
         stmts.push(ws);
         let result = if matches!(self.shallow(expected), Ty::Error | Ty::Var(_)) { self.cx.inf.var() } else { expected.clone() };
         let mut bodies = Vec::new();
+        // Definite assignment: one of the arms runs.
+        let before = self.init_now();
+        let mut after_arms = crate::init::InitState::dead();
         for (arm, (k, et)) in arms.iter().zip(plan) {
+            self.init_restore(before.clone());
             self.push_scope();
             let mut pre = Vec::new();
             if let (ast::SelectArmKind::Recv { binding, .. }, Some(et)) = (&arm.kind, et) {
@@ -234,6 +238,7 @@ impl<'a> Checker<'a> {
                 }
             }
             let b = self.expr(&arm.body, &result);
+            after_arms.join(&self.init_now());
             let bt = self.ty_of(&b);
             if !matches!(self.shallow(&bt), Ty::Never) && !self.cx.inf.unify(&result, &bt) {
                 let (a, c) = (self.render(&result), self.render(&bt));
@@ -246,6 +251,7 @@ impl<'a> Checker<'a> {
             let body = self.mk(ExprKind::Block { stmts: pre, tail: tail.map(Box::new) }, t, arm.span);
             bodies.push((k.unwrap_or(-1), body, arm.span));
         }
+        self.init_restore(after_arms);
         let msg = self.mk(ExprKind::Const(ir::Const::Str("internal error: entered unreachable code".into())), Ty::Str, span);
         let mut acc = self.mk(ExprKind::Intrinsic { op: I::Panic, args: vec![msg] }, Ty::Never, span);
         for (k, body, sp) in bodies.into_iter().rev() {

@@ -227,6 +227,34 @@ fn error_messages() {
 }
 
 #[test]
+fn deferred_locals_must_be_assigned_on_every_path() {
+    // Accepted: every path to the read assigns, or does not reach it.
+    ok("fn f(c: bool) -> i64 { let x; if c { x = 1 } else { x = 2 }; x }\nfn main() { f(true); }");
+    ok("fn f(n: i64) -> i64 { let x; match n { 0 => x = 1, 1 => return 0, _ => x = 3 }; x }\nfn main() { f(1); }");
+    ok("fn main() { let x: i64; loop { if 2 > 1 { x = 1; break } }; println!(\"{}\", x) }");
+    ok("fn main() { let x: i64; 'a: loop { loop { x = 1; break 'a } }; let f = || x + 1; println!(\"{}\", f()) }");
+    ok("fn main() { for i in 0..3 { let h: i64; if i > 0 { h = i } else { continue }; println!(\"{h}\") } }");
+    ok("fn f(c: bool) -> i64 { let x: i64; if c { x = 1 } else { panic!(\"no\") }; x }\nfn main() { f(true); }");
+    // Rejected reads.
+    has_err("fn main() { let x: i64; println!(\"{}\", x) }", "used binding `x` isn't initialized");
+    has_err("fn main() { let x: i64; if 2 > 1 { x = 1 }; println!(\"{}\", x) }", "used binding `x` is possibly-uninitialized");
+    has_err("fn main() { let mut x: i64; let mut i = 0; while i < 3 { x = i; i += 1 }; println!(\"{}\", x) }", "possibly-uninitialized");
+    has_err("fn main() { let mut x: i64; for i in 0..3 { x = i }; x += 1; println!(\"{}\", x) }", "possibly-uninitialized");
+    has_err("fn main() { let x: i64; let f = || x; println!(\"{}\", f()) }", "used binding `x` isn't initialized");
+    has_err("fn main() { let s: String; println!(\"{}\", s.len()) }", "used binding `s` isn't initialized");
+    has_err("fn main() { let x: i64; println!(\"{x}\") }", "used binding `x` isn't initialized");
+    has_err("fn main() { let b: bool; let c = 2 > 3 && { b = true; b }; println!(\"{} {}\", c, b) }", "used binding `b` is possibly-uninitialized");
+    has_err("fn main() { let x: i64; match 3 { 1 => x = 1, _ => {} }; println!(\"{}\", x) }", "possibly-uninitialized");
+    // An immutable one is assigned at most once on every path.
+    has_err("fn main() { let x: i64; if 2 > 1 { x = 1 }; x = 2; println!(\"{}\", x) }", "cannot assign twice to immutable variable `x`");
+    has_err("fn main() { let x: i64; for i in 0..3 { x = i }; }", "cannot assign twice to immutable variable `x`");
+    ok("fn main() { let x: i64; loop { x = 1; break }; println!(\"{}\", x) }");
+    // A `let mut x;` in a cell is made by its first assignment.
+    ok("fn main() { let mut x; if 2 > 1 { x = 1 } else { x = 2 }; let mut f = || x += 1; f(); x = x + 1; println!(\"{}\", x) }");
+    has_err("fn main() { let mut x; if 2 > 1 { x = 1 }; x = 2; let f = || x; println!(\"{}\", f()) }", "cannot assign to `x` here");
+}
+
+#[test]
 fn exhaustive_matches_pass() {
     ok("enum Shape { Circle(f64), Rect { w: f64, h: f64 }, Empty }\nfn area(s: Shape) -> f64 { match s { Shape::Circle(r) => r * r, Shape::Rect { w, h } => w * h, Shape::Empty => 0.0 } }\nfn main() { println!(\"{}\", area(Shape::Empty)) }");
     ok("fn main() { let x: u8 = 3; match x { 0..=9 => {}, 10..=255 => {} } }");
