@@ -236,38 +236,47 @@ fn states<V: Copy + Eq>(f: &Function, start: Vec<V>, other: V, transfer: impl Fn
                 *slot = v;
             }
         }
-        let (_, target) = branch_target(ins);
-        let mut succ = Vec::new();
-        if let Some(t) = target {
-            succ.push(t as usize);
-        }
-        let falls = !matches!(ins, Instr::Jump { .. } | Instr::Ret { .. } | Instr::Unreachable {});
-        if falls && pc + 1 < n {
-            succ.push(pc + 1);
-        }
-        for s in succ.into_iter().filter(|&s| s < n) {
-            let changed = match &mut before[s] {
-                slot @ None => {
-                    *slot = Some(st.clone());
-                    true
-                }
-                Some(old) => {
-                    let mut changed = false;
-                    for (o, &v) in old.iter_mut().zip(&st) {
-                        if *o != v && *o != other {
-                            *o = other;
-                            changed = true;
-                        }
-                    }
-                    changed
-                }
-            };
-            if changed && !work.contains(&s) {
+        for s in successors(ins, pc).into_iter().filter(|&s| s < n) {
+            if meet(&mut before[s], &st, other) && !work.contains(&s) {
                 work.push(s);
             }
         }
     }
     before
+}
+
+/// The instructions that can run right after instruction `pc`, `ins`.
+pub(crate) fn successors(ins: &Instr, pc: usize) -> Vec<usize> {
+    let mut succ = Vec::new();
+    if let Some(t) = branch_target(ins).1 {
+        succ.push(t as usize);
+    }
+    if !matches!(ins, Instr::Jump { .. } | Instr::Ret { .. } | Instr::Unreachable {}) {
+        succ.push(pc + 1);
+    }
+    succ
+}
+
+/// Joins the registers `st` flowing along an edge into the state `into`
+/// (`None`: not reached yet) over a flat lattice whose top is `other`;
+/// whether `into` changed.
+pub(crate) fn meet<V: Copy + Eq>(into: &mut Option<Vec<V>>, st: &[V], other: V) -> bool {
+    match into {
+        slot @ None => {
+            *slot = Some(st.to_vec());
+            true
+        }
+        Some(old) => {
+            let mut changed = false;
+            for (o, &v) in old.iter_mut().zip(st) {
+                if *o != v && *o != other {
+                    *o = other;
+                    changed = true;
+                }
+            }
+            changed
+        }
+    }
 }
 
 /// For each instruction of `f`: whether it is a `GetField`/`SetField` of

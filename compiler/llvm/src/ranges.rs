@@ -34,7 +34,7 @@
 //! the entry from inside the region (a loop's back edge) come back through
 //! the test, with the new values of the registers.
 
-use crate::promote::{literal_loops, writes};
+use crate::promote::{literal_loops, meet, successors, writes};
 use gos_clif::analysis::{branch_target, inline_i64vec};
 use gos_vm::bytecode::{Function, Instr};
 use std::collections::HashMap;
@@ -323,35 +323,10 @@ fn analyse(f: &Function, loops: &[Option<crate::promote::LiteralLoop>], float_re
                 }
             }
         }
-        let (_, target) = branch_target(ins);
-        let mut succ = Vec::new();
-        if let Some(t) = target {
-            succ.push(t as usize);
-        }
-        let falls = !matches!(ins, Instr::Jump { .. } | Instr::Ret { .. } | Instr::Unreachable {});
-        if falls {
-            succ.push(pc + 1);
-        }
         // Edges that leave the region, or come back to its entry (through
         // the test again), carry nothing.
-        for s in succ.into_iter().filter(|&s| s > start && s <= end) {
-            let changed = match &mut before[s - start] {
-                slot @ None => {
-                    *slot = Some(st.clone());
-                    true
-                }
-                Some(old) => {
-                    let mut changed = false;
-                    for (o, &v) in old.iter_mut().zip(&st) {
-                        if *o != v && *o != Sym::Unknown {
-                            *o = Sym::Unknown;
-                            changed = true;
-                        }
-                    }
-                    changed
-                }
-            };
-            if changed && !work.contains(&s) {
+        for s in successors(ins, pc).into_iter().filter(|&s| s > start && s <= end) {
+            if meet(&mut before[s - start], &st, Sym::Unknown) && !work.contains(&s) {
                 work.push(s);
             }
         }
