@@ -39,7 +39,8 @@ use gos_clif::analysis::{branch_target, inline_i64vec};
 use gos_vm::bytecode::{Function, Instr};
 use std::collections::HashMap;
 
-/// An expression of register values at a region's entry; nodes are
+/// An expression of register values at a region's entry (a difference is
+/// a sum with a `Scale` by -1); nodes are
 /// indices into [`Plan::exprs`] (hash-consed: equal expressions built in
 /// different places get one index).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -47,7 +48,6 @@ pub enum Expr {
     Reg(u16),
     Const(i64),
     Add(u32, u32),
-    Sub(u32, u32),
     Mul(u32, u32),
     Scale(u32, i64),
 }

@@ -891,10 +891,6 @@ impl<'a, 'ctx> Translator<'a, 'ctx> {
                 let (x, y) = (self.expr(x, vals)?, self.expr(y, vals)?);
                 b.build_int_add(x, y, "").map_err(be)?
             }
-            ranges::Expr::Sub(x, y) => {
-                let (x, y) = (self.expr(x, vals)?, self.expr(y, vals)?);
-                b.build_int_sub(x, y, "").map_err(be)?
-            }
             ranges::Expr::Mul(x, y) => {
                 let (x, y) = (self.expr(x, vals)?, self.expr(y, vals)?);
                 b.build_int_mul(x, y, "").map_err(be)?
