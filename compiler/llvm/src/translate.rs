@@ -649,7 +649,7 @@ impl<'a, 'ctx> Translator<'a, 'ctx> {
         // call's loop is built by the main loop below.
         let tail_adds = accumulating_tail_calls(f, self.fi);
         let mut plan = ranges::plan(f, &float_registers(f, f.frame_size.max(1) as usize));
-        plan.regions.retain(|r| r.start > 0 && !tail_adds.keys().any(|&pc| (r.start..=r.end).contains(&pc)));
+        plan.regions.retain(|r| !tail_adds.keys().any(|&pc| (r.start..=r.end).contains(&pc)));
         for r in &plan.regions {
             leaders[r.start] = true;
         }
