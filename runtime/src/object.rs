@@ -203,6 +203,11 @@ pub unsafe fn new_aggregate(ty: TypeId, fields: &[u64]) -> u64 {
 /// `ty` must be an aggregate type of `n` words, and `v` a value every one
 /// of its words may hold without a copy.
 pub unsafe fn new_aggregate_repeat(ty: TypeId, v: u64, n: usize) -> u64 {
+    if v == 0 {
+        // Cleared by the allocator, which skips fresh pages (zero from the
+        // kernel): `[0; N]` of a large N touches no page until it is used.
+        return crate::heap::alloc(ty.0, n) as u64;
+    }
     // Every word is written below, before anything else can run.
     let o = crate::heap::alloc_uninit(ty.0, n);
     std::slice::from_raw_parts_mut(o.add(HEADER_WORDS), n).fill(v);

@@ -297,11 +297,7 @@ pub fn mark_parallel(m: &mut Marker) {
     }
     HUNGRY.store(false, Ordering::Relaxed);
     HELPER_STARTED.store(false, Ordering::Relaxed);
-    // Asked once: `available_parallelism` reads the cgroup's CPU quota
-    // from /proc and /sys (several system calls), which showed as 1.4% of
-    // all samples with a collection every few milliseconds.
-    static CPUS: OnceLock<usize> = OnceLock::new();
-    m.can_start_helper = *CPUS.get_or_init(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)) > 1;
+    m.can_start_helper = crate::sched::cpu_count() > 1;
     m.drain();
     if HELPER_STARTED.load(Ordering::Relaxed) {
         helper::wait();

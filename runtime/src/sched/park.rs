@@ -72,7 +72,7 @@ fn max_spinners() -> u32 {
     if m != 0 {
         return m;
     }
-    let n = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let n = super::cpu_count();
     let m = n.max(1) as u32;
     MAX.store(m, Ordering::Relaxed);
     m

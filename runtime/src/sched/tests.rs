@@ -150,8 +150,23 @@ fn fastrand_is_roughly_uniform() {
 #[test]
 fn procs_from_env_defaults_to_the_cpu_count() {
     if std::env::var_os("GOSSAMER_PROCS").is_none() {
-        assert_eq!(procs_from_env(), std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
+        assert_eq!(procs_from_env(), cpu_count());
     }
+}
+
+/// The CPU count is the affinity mask's: what `taskset` allows, not the
+/// machine's CPUs (std's count agrees whenever no cgroup quota is lower).
+#[test]
+fn cpu_count_is_the_affinity_masks() {
+    // SAFETY: a zeroed set is valid and sched_getaffinity fills it.
+    let expected = unsafe {
+        let mut set: libc::cpu_set_t = std::mem::zeroed();
+        assert_eq!(libc::sched_getaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &mut set), 0);
+        (0..libc::CPU_SETSIZE as usize).filter(|&c| libc::CPU_ISSET(c, &set)).count()
+    };
+    assert!(expected >= 1);
+    assert_eq!(cpu_count(), expected);
+    assert!(cpu_count() >= std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
 }
 
 #[test]

@@ -172,16 +172,18 @@ fn page_size() -> usize {
 /// Returns the alternate stack to free when the thread exits.
 pub(super) fn prepare_current_thread(main: bool) -> Option<*mut u8> {
     install_handler();
-    let (lo, hi, guard) = current_stack();
+    let own = OWN_STACK.with(|s| s.get());
+    let (lo, hi, guard) = if own.1 != 0 { own } else { current_stack() };
     let scan_hi = match STACK_TOP_HINT.with(|h| h.get()) {
         h if h > lo && h < hi => h,
         _ => hi,
     };
     super::registry::register_current(lo, scan_hi, super::op_cell());
     let page = page_size();
-    // Below the main thread's stack the kernel keeps a gap of 256 pages
-    // (`stack_guard_gap`); below other threads, glibc's guard page.
-    let zone = if main { 256 * page + guard } else { guard + page };
+    // Below the process's main thread's stack the kernel keeps a gap of 256
+    // pages (`stack_guard_gap`); below other threads, glibc's guard page;
+    // below a stack of `on_own_stack`, the guard it mapped.
+    let zone = if main && own.1 == 0 { 256 * page + guard } else { guard + page };
     GUARD.with(|g| g.set((lo.saturating_sub(zone), lo + page)));
     // A thread that already has an alternate stack (the main thread of a
     // second domain) keeps it.
@@ -250,6 +252,72 @@ fn disable_alt_stack(mem: *mut u8) {
 thread_local! {
     /// See [`super::set_stack_top_hint`].
     pub(super) static STACK_TOP_HINT: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    /// The stack [`on_own_stack`] mapped for the calling thread, `(lo, hi,
+    /// guard size)`, while the thread runs on it; `(0, 0, 0)` otherwise.
+    static OWN_STACK: Cell<(usize, usize, usize)> = const { Cell::new((0, 0, 0)) };
+}
+
+/// The inaccessible zone [`on_own_stack`] maps below a stack: a function
+/// whose frame is larger than this could step over it, so it is far larger
+/// than any frame the compilers emit (address space only).
+const OWN_GUARD_BYTES: usize = 1 << 20;
+
+/// Runs `body` on the calling thread, on a stack of `bytes` mapped for it
+/// (address space: pages cost memory once touched) with an inaccessible
+/// guard zone below, so that an overflow is reported as a goroutine's
+/// (`fatal error: stack overflow`). The way goroutine 1 gets a deep stack
+/// without a thread of its own: creating one, and waking the waiting
+/// thread when it ends, cost a built program a quarter of a millisecond
+/// at start-up (docs/performance.md). Returns what `body` returns, or the
+/// payload of a Rust panic that escaped it (a runtime bug: the panic hook
+/// has printed it). For a thread that runs goroutine 1 ([`super::enter_main`]
+/// inside `body`): it leaves the collector's registry before the stack is
+/// unmapped, and the thread must not run Gossamer code again afterwards.
+pub fn on_own_stack<R>(bytes: usize, body: impl FnOnce() -> R) -> std::thread::Result<R> {
+    let page = page_size();
+    let bytes = bytes.div_ceil(page) * page;
+    let total = bytes + OWN_GUARD_BYTES;
+    // SAFETY: a fresh private anonymous mapping; its lowest part is made
+    // inaccessible before anything runs on it.
+    let base = unsafe {
+        libc::mmap(
+            std::ptr::null_mut(),
+            total,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE | libc::MAP_STACK,
+            -1,
+            0,
+        )
+    };
+    if base == libc::MAP_FAILED {
+        crate::panic::fatal(&format!("runtime: cannot map the main goroutine's stack ({} MiB)", bytes >> 20));
+    }
+    // SAFETY: the guard is the first OWN_GUARD_BYTES of the mapping above.
+    unsafe { libc::mprotect(base, OWN_GUARD_BYTES, libc::PROT_NONE) };
+    let lo = base as usize + OWN_GUARD_BYTES;
+    OWN_STACK.with(|s| s.set((lo, lo + bytes, OWN_GUARD_BYTES)));
+    // SAFETY: `[lo, lo + bytes)` is mapped read-write, page-aligned, and
+    // stays mapped until `on_stack` has returned; nothing else uses it.
+    let result = unsafe {
+        psm::on_stack(lo as *mut u8, bytes, || {
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                // Nothing above this frame holds heap objects.
+                let top = 0u8;
+                super::set_stack_top_hint(std::hint::black_box(&top) as *const u8 as usize);
+                let r = body();
+                // Off the registry while still on the stack it names.
+                super::registry::unregister_current();
+                r
+            }))
+        })
+    };
+    super::registry::unregister_current();
+    OWN_STACK.with(|s| s.set((0, 0, 0)));
+    GUARD.with(|g| g.set((0, 0)));
+    // SAFETY: nothing runs on the stack any more and the collector no
+    // longer knows it.
+    unsafe { libc::munmap(base, total) };
+    result
 }
 
 /// The calling thread's stack `(lo, hi, guard size)`.

@@ -74,6 +74,10 @@ pub(crate) fn stack_words_from_env() -> Option<usize> {
 /// own detached threads); the caller is expected to exit the process with
 /// the status, which ends them. Joining them instead would make a program
 /// whose goroutines block forever hang at exit.
+///
+/// `main` runs on the calling thread (on a stack mapped for it), which
+/// becomes goroutine 1's: call this once per process, from a thread that
+/// runs no other Gossamer program.
 pub fn run(module: Arc<Module>, types: Vec<TypeKind>, file: String, args: Vec<String>) -> i32 {
     if types.len() != module.type_count {
         eprintln!(
@@ -89,7 +93,9 @@ pub fn run(module: Arc<Module>, types: Vec<TypeKind>, file: String, args: Vec<St
     // over nested values such as a long linked list of boxes: give them
     // the room the 8 MiB default main stack lacks. The reservation is
     // virtual memory; only the pages touched cost anything.
+    let info = rt::program();
     let body = move || {
+        rt::set_thread_program(info);
         // This thread is goroutine 1: it takes a proc token before any
         // Gossamer code (`init` included) runs.
         rt::sched::enter_main();
@@ -107,26 +113,17 @@ pub fn run(module: Arc<Module>, types: Vec<TypeKind>, file: String, args: Vec<St
         rt::stdout_flush();
         status
     };
-    let info = rt::program();
-    let spawned = std::thread::Builder::new().name("main".into()).stack_size(MAIN_NATIVE_STACK).spawn(move || {
-        // The collector scans this thread's stack from here down.
-        let top = 0u8;
-        rt::sched::set_stack_top_hint(std::hint::black_box(&top) as *const u8 as usize);
-        rt::set_thread_program(info);
-        body()
-    });
-    match spawned {
+    // Goroutine 1 runs on the calling thread, on a stack of its own: a
+    // thread for it cost a quarter of a millisecond at start-up.
+    match rt::sched::on_own_stack(MAIN_NATIVE_STACK, body) {
+        Ok(status) => status,
         // A Rust panic inside the VM or the runtime is a bug; its message
         // has been printed already, and 101 is Rust's status for it.
-        Ok(handle) => handle.join().unwrap_or(101),
-        Err(e) => {
-            eprintln!("gossamer: cannot start the main goroutine's thread: {e}");
-            1
-        }
+        Err(_) => 101,
     }
 }
 
-/// Native stack reserved for the thread that runs `main`.
+/// Native stack reserved for goroutine 1 (`main`).
 /// Trade-off: depth of the runtime's recursion over nested values against
 /// address space (reserved, not committed).
 pub const MAIN_NATIVE_STACK: usize = 256 << 20;
