@@ -131,6 +131,10 @@ pub struct Function {
     /// Registers in a frame (at least `max(params, 1)`: register 0 receives
     /// the result).
     pub frame_size: u32,
+    /// Not in the function's serde encoding: a program image stores every
+    /// function's code as a byte string of its own, decoded only when it
+    /// is to be interpreted (`serial.rs`).
+    #[serde(skip)]
     pub code: Vec<Instr>,
     pub consts: Vec<u64>,
     pub aux: Vec<Aux>,
