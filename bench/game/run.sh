@@ -8,7 +8,8 @@
 #   N_FASTA  fasta's N (default 25000000, the benchmarks game's size);
 #   N_NBODY  n-body's steps (default 50000000).
 # Environment:
-#   RUNS=5                      runs of each row (the table shows medians);
+#   RUNS=5                      timed runs of each row, in rounds of one run
+#                               of every row (the table shows medians);
 #   RUN_DIVISOR=1               the `gossamer run` rows use N / RUN_DIVISOR
 #                               (the table states the N of every row);
 #   GOSSAMER_RELEASE_FLAGS      the flags of the `gossamer build --release`
@@ -206,20 +207,22 @@ ROWS="$WORK/rows.tsv"
 NOTES=()
 failed=0
 
-# row BENCH TASK MODE SOURCE N EXE [ARGS…]: runs EXE ARGS N, RUNS times, and
-# appends a row. TASK is fasta or nbody (what the output must be).
+# The rows, in table order: what each runs, and the first error it met.
+R_BENCH=() R_TASK=() R_MODE=() R_SRC=() R_N=() R_CMD=() R_ERR=()
+
+# row BENCH TASK MODE SOURCE N EXE [ARGS…]: adds a row running EXE ARGS N,
+# after checking a fasta row's output once (untimed). TASK is fasta or
+# nbody (what the output must be). The timed runs come later, in rounds.
 row() {
     local bench="$1" task="$2" mode="$3" src="$4" n="$5" exe="$6"
     shift 6
-    local gz
-    gz="$(gzip -9 -c "$src" | wc -c)"
-    echo "== $bench, $mode (N = $n)" >&2
-    local err="" walls=() cpus=() rsss=()
+    local err=""
     if [ -n "${BUILD_ERR[$exe]+x}" ]; then
         err="build failed: ${BUILD_ERR[$exe]}"
     elif [ "$task" = fasta ]; then
         # The check run, untimed: its output through md5sum.
         local status=0 got want
+        echo "== checking $bench, $mode (N = $n)" >&2
         got="$(set -o pipefail; timeout "$TIMEOUT" "$exe" "$@" "$n" 2>"$WORK/err" | md5sum | awk '{print $1}')" || status=$?
         want="$(expected fasta "$n")"
         if [ "$status" -ne 0 ]; then
@@ -228,55 +231,49 @@ row() {
             err="output md5 $got, expected $want"
         fi
     fi
-    if [ -z "$err" ]; then
-        local i
-        for ((i = 0; i < RUNS; i++)); do
-            local status=0 t0 t1
-            # Wall time from the shell's microsecond clock (the -v report
-            # has only hundredths); the difference includes starting
-            # /usr/bin/time and timeout, well under a millisecond.
-            # fasta's 250 MB go to /dev/null (writing them to a file timed
-            # the file system: Rust's 0.3 s became 0.9 s wall), n-body's
-            # two lines to a file to be checked.
-            local out=/dev/null
-            [ "$task" = nbody ] && out="$WORK/out"
-            t0="$EPOCHREALTIME"
-            # CPU time from bash's `time` (milliseconds, where the -v report
-            # has hundredths: fasta's references take 30-60 ms), less what
-            # /usr/bin/time and timeout take themselves (WRAPPER_CPU).
-            { TIMEFORMAT='%3U %3S'; time /usr/bin/time -v -o "$WORK/time" timeout "$TIMEOUT" "$exe" "$@" "$n" >"$out" 2>"$WORK/err"; } 2>"$WORK/cpu" || status=$?
-            t1="$EPOCHREALTIME"
-            if [ "$status" -ne 0 ]; then
-                err="exit status $status: $(why "$WORK/err")"
-                [ "$status" -eq 124 ] && err="timed out after $TIMEOUT s"
-                break
-            fi
-            if [ "$task" = nbody ]; then
-                local want
-                want="$(expected nbody "$n")"
-                if [ "$(cat "$WORK/out")" != "$want" ]; then
-                    err="printed $(tr '\n' ' ' <"$WORK/out" | cut -c1-80), expected $(printf '%s' "$want" | tr '\n' ' ')"
-                    break
-                fi
-            fi
-            walls+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", b - a }')")
-            cpus+=("$(awk -v w="$WRAPPER_CPU" '{ c = $1 + $2 - w; printf "%.3f\n", (c > 0 ? c : 0) }' "$WORK/cpu")")
-            rsss+=("$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$WORK/time")")
-        done
-    fi
-    if [ -n "$err" ]; then
-        NOTES+=("$bench, $mode: $err")
-        failed=1
-        printf '%s\t%s\t%s\t-\t-\t-\t%s\tFAIL (%d)\n' "$bench" "$mode" "$n" "$gz" "${#NOTES[@]}" >>"$ROWS"
-        echo "   FAIL: $err" >&2
+    local i=${#R_BENCH[@]}
+    R_BENCH[i]="$bench" R_TASK[i]="$task" R_MODE[i]="$mode" R_SRC[i]="$src" R_N[i]="$n" R_ERR[i]="$err"
+    R_CMD[i]="$(printf '%q ' "$exe" "$@" "$n")"
+    : >"$WORK/runs.$i"
+}
+
+# time_row I: one timed run of row I, appended to $WORK/runs.I as "wall cpu
+# rss"; a failure becomes the row's error.
+time_row() {
+    local i="$1" status=0 t0 t1
+    local -a cmd
+    eval "cmd=(${R_CMD[i]})"
+    # Wall time from the shell's microsecond clock (the -v report has only
+    # hundredths); the difference includes starting /usr/bin/time and
+    # timeout, well under a millisecond. fasta's 250 MB go to /dev/null
+    # (writing them to a file timed the file system: Rust's 0.3 s became
+    # 0.9 s wall), n-body's two lines to a file to be checked.
+    local out=/dev/null
+    [ "${R_TASK[i]}" = nbody ] && out="$WORK/out"
+    t0="$EPOCHREALTIME"
+    # CPU time from bash's `time` (milliseconds, where the -v report has
+    # hundredths: fasta's references take 30-60 ms), less what
+    # /usr/bin/time and timeout take themselves (WRAPPER_CPU).
+    { TIMEFORMAT='%3U %3S'; time /usr/bin/time -v -o "$WORK/time" timeout "$TIMEOUT" "${cmd[@]}" >"$out" 2>"$WORK/err"; } 2>"$WORK/cpu" || status=$?
+    t1="$EPOCHREALTIME"
+    if [ "$status" -ne 0 ]; then
+        R_ERR[i]="exit status $status: $(why "$WORK/err")"
+        [ "$status" -eq 124 ] && R_ERR[i]="timed out after $TIMEOUT s"
         return
     fi
+    if [ "${R_TASK[i]}" = nbody ]; then
+        local want
+        want="$(expected nbody "${R_N[i]}")"
+        if [ "$(cat "$WORK/out")" != "$want" ]; then
+            R_ERR[i]="printed $(tr '\n' ' ' <"$WORK/out" | cut -c1-80), expected $(printf '%s' "$want" | tr '\n' ' ')"
+            return
+        fi
+    fi
     local wall cpu rss
-    wall="$(printf '%s\n' "${walls[@]}" | median)"
-    cpu="$(printf '%s\n' "${cpus[@]}" | median)"
-    rss="$(printf '%s\n' "${rsss[@]}" | median)"
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\tok\n' "$bench" "$mode" "$n" "$wall" "$cpu" "$rss" "$gz" >>"$ROWS"
-    echo "   $wall s wall, $cpu s cpu, $rss KB" >&2
+    wall="$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", b - a }')"
+    cpu="$(awk -v w="$WRAPPER_CPU" '{ c = $1 + $2 - w; printf "%.3f\n", (c > 0 ? c : 0) }' "$WORK/cpu")"
+    rss="$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$WORK/time")"
+    echo "$wall $cpu $rss" >>"$WORK/runs.$i"
 }
 
 RUN_N_FASTA=$((N_FASTA / RUN_DIVISOR))
@@ -297,6 +294,33 @@ for p in "${GOS_PROGRAMS[@]}"; do
     row "$p" nbody "gossamer run" "$GAME/$p.gos" "$RUN_N_NBODY" "$GOS" run "$GAME/$p.gos"
     row "$p" nbody "gossamer build" "$GAME/$p.gos" "$N_NBODY" "$WORK/$p-build"
     row "$p" nbody "gossamer build --release" "$GAME/$p.gos" "$N_NBODY" "$WORK/$p-release"
+done
+
+# The timed runs, in rounds: one run of every row per round, so that the
+# rows compared share the machine's state (its load drifts over minutes on
+# this shared machine; RUNS runs of one row, then of the next, measured
+# each row in a different moment).
+for ((round = 1; round <= RUNS; round++)); do
+    echo "== round $round of $RUNS" >&2
+    for i in "${!R_BENCH[@]}"; do
+        [ -z "${R_ERR[i]}" ] && time_row "$i"
+    done
+done
+
+for i in "${!R_BENCH[@]}"; do
+    gz="$(gzip -9 -c "${R_SRC[i]}" | wc -c)"
+    if [ -n "${R_ERR[i]}" ]; then
+        NOTES+=("${R_BENCH[i]}, ${R_MODE[i]}: ${R_ERR[i]}")
+        failed=1
+        printf '%s\t%s\t%s\t-\t-\t-\t%s\tFAIL (%d)\n' "${R_BENCH[i]}" "${R_MODE[i]}" "${R_N[i]}" "$gz" "${#NOTES[@]}" >>"$ROWS"
+        echo "   ${R_BENCH[i]}, ${R_MODE[i]}: FAIL: ${R_ERR[i]}" >&2
+        continue
+    fi
+    wall="$(awk '{ print $1 }' "$WORK/runs.$i" | median)"
+    cpu="$(awk '{ print $2 }' "$WORK/runs.$i" | median)"
+    rss="$(awk '{ print $3 }' "$WORK/runs.$i" | median)"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\tok\n' "${R_BENCH[i]}" "${R_MODE[i]}" "${R_N[i]}" "$wall" "$cpu" "$rss" "$gz" >>"$ROWS"
+    echo "   ${R_BENCH[i]}, ${R_MODE[i]}: $wall s wall, $cpu s cpu, $rss KB" >&2
 done
 
 # ---- the table ---------------------------------------------------------------
@@ -333,7 +357,8 @@ LOAD="$(cut -d' ' -f1 /proc/loadavg)"
     echo
     echo "Measured $(date -u '+%Y-%m-%d %H:%M') UTC on $CPUS CPUs ($MODEL, load average $LOAD at the end), commit \`$COMMIT\`,"
     echo "with \`bench/game/run.sh $N_FASTA $N_NBODY\` (RUNS=$RUNS, RUN_DIVISOR=$RUN_DIVISOR): the median of $RUNS runs of each"
-    echo "whole process with its output to /dev/null (wall seconds; user + system seconds from bash's \`time\`,"
+    echo "row (in $RUNS rounds of one run of every row), each run the whole process with its output to /dev/null"
+    echo "(wall seconds; user + system seconds from bash's \`time\`,"
     echo "less the ${WRAPPER_CPU} s that /usr/bin/time and timeout take themselves; peak RSS from"
     echo "\`/usr/bin/time -v\`), and the size of the gzip -9 of its source. \`secs / rust\` is the wall time over"
     echo "that of the fastest Rust row of the same task at the same N, \`cpu / rust\` the same for cpu time (steadier"
