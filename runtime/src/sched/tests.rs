@@ -198,3 +198,40 @@ fn registry_knows_goroutine_threads_and_their_stacks() {
     }
     unsafe { chan::close(release).unwrap() };
 }
+
+/// `on_own_stack` runs its body on the stack it maps: recursion far deeper
+/// than the test thread's own stack (2 MiB) fits in 64 MiB; a Rust panic
+/// inside comes back as an error; the thread is usable afterwards.
+#[test]
+fn on_own_stack_runs_deep_recursion_and_returns_panics() {
+    #[inline(never)]
+    fn deep(n: u64) -> u64 {
+        let pad = std::hint::black_box([n; 128]);
+        if n == 0 {
+            pad[1]
+        } else {
+            deep(n - 1) + pad[n as usize % 128] - n + 1
+        }
+    }
+    std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(|| {
+            // The body's locals are elsewhere than the thread's stack.
+            let outside = 0u8;
+            let here = std::hint::black_box(&outside) as *const u8 as usize;
+            let there = on_own_stack(64 << 20, true, || {
+                let inside = 0u8;
+                std::hint::black_box(&inside) as *const u8 as usize
+            })
+            .unwrap();
+            assert!(here.abs_diff(there) > 2 << 20, "{here:#x} {there:#x}");
+            // About 1.1 KiB a frame, 30,000 frames: 33 MiB.
+            assert_eq!(on_own_stack(64 << 20, true, || deep(30_000)).unwrap(), 30_000);
+            let err = on_own_stack(1 << 20, true, || -> u64 { panic!("inside") }).unwrap_err();
+            assert_eq!(err.downcast_ref::<&str>(), Some(&"inside"));
+            assert_eq!(on_own_stack(1 << 20, false, || 7).unwrap(), 7);
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+}

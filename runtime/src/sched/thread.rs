@@ -273,7 +273,11 @@ const OWN_GUARD_BYTES: usize = 1 << 20;
 /// has printed it). For a thread that runs goroutine 1 ([`super::enter_main`]
 /// inside `body`): it leaves the collector's registry before the stack is
 /// unmapped, and the thread must not run Gossamer code again afterwards.
-pub fn on_own_stack<R>(bytes: usize, body: impl FnOnce() -> R) -> std::thread::Result<R> {
+/// With `unmap` false the stack stays mapped, for a caller that ends the
+/// process next: its exit reclaims the mapping for free, where an munmap
+/// with other threads alive interrupts every CPU they ran on to flush its
+/// TLB.
+pub fn on_own_stack<R>(bytes: usize, unmap: bool, body: impl FnOnce() -> R) -> std::thread::Result<R> {
     let page = page_size();
     let bytes = bytes.div_ceil(page) * page;
     let total = bytes + OWN_GUARD_BYTES;
@@ -314,9 +318,11 @@ pub fn on_own_stack<R>(bytes: usize, body: impl FnOnce() -> R) -> std::thread::R
     super::registry::unregister_current();
     OWN_STACK.with(|s| s.set((0, 0, 0)));
     GUARD.with(|g| g.set((0, 0)));
-    // SAFETY: nothing runs on the stack any more and the collector no
-    // longer knows it.
-    unsafe { libc::munmap(base, total) };
+    if unmap {
+        // SAFETY: nothing runs on the stack any more and the collector no
+        // longer knows it.
+        unsafe { libc::munmap(base, total) };
+    }
     result
 }
 

@@ -111,11 +111,16 @@ pub fn run(module: Arc<Module>, types: Vec<TypeKind>, file: String, args: Vec<St
             None => 0,
         };
         rt::stdout_flush();
+        // The process exits next (see above): its exit reclaims the
+        // register stack, where an munmap now, with the other threads
+        // alive, would interrupt every CPU they ran on to flush its TLB.
+        std::mem::forget(thread);
         status
     };
     // Goroutine 1 runs on the calling thread, on a stack of its own: a
-    // thread for it cost a quarter of a millisecond at start-up.
-    match rt::sched::on_own_stack(MAIN_NATIVE_STACK, body) {
+    // thread for it cost a quarter of a millisecond at start-up. Left
+    // mapped for the exit to reclaim, as the register stack is.
+    match rt::sched::on_own_stack(MAIN_NATIVE_STACK, false, body) {
         Ok(status) => status,
         // A Rust panic inside the VM or the runtime is a bug; its message
         // has been printed already, and 101 is Rust's status for it.
