@@ -237,6 +237,7 @@ pub fn domain() -> &'static Domain {
 /// token (until then it waits in the token queue without a thread). Failing
 /// to create a thread is a fatal error, as in Go.
 pub fn spawn(entry: Box<dyn FnOnce() + Send>) {
+    procs::start_monitor();
     let d = domain();
     d.counts.fetch_add(LIVE, Ordering::SeqCst);
     let id = d.next_id.fetch_add(1, Ordering::Relaxed);
