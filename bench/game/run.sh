@@ -258,15 +258,17 @@ time_row() {
     t1="$EPOCHREALTIME"
     if [ "$status" -ne 0 ]; then
         R_ERR[i]="exit status $status: $(why "$WORK/err")"
-        [ "$status" -eq 124 ] && R_ERR[i]="timed out after $TIMEOUT s"
-        return
+        if [ "$status" -eq 124 ]; then
+            R_ERR[i]="timed out after $TIMEOUT s"
+        fi
+        return 0
     fi
     if [ "${R_TASK[i]}" = nbody ]; then
         local want
         want="$(expected nbody "${R_N[i]}")"
         if [ "$(cat "$WORK/out")" != "$want" ]; then
             R_ERR[i]="printed $(tr '\n' ' ' <"$WORK/out" | cut -c1-80), expected $(printf '%s' "$want" | tr '\n' ' ')"
-            return
+            return 0
         fi
     fi
     local wall cpu rss
@@ -303,7 +305,9 @@ done
 for ((round = 1; round <= RUNS; round++)); do
     echo "== round $round of $RUNS" >&2
     for i in "${!R_BENCH[@]}"; do
-        [ -z "${R_ERR[i]}" ] && time_row "$i"
+        # A failed run becomes the row's error (time_row returns 0 then);
+        # `|| true` keeps set -e from ending the script on anything else.
+        if [ -z "${R_ERR[i]}" ]; then time_row "$i" || true; fi
     done
 done
 
