@@ -152,7 +152,9 @@ fi
 GO_VERSION="$(go version | awk '{print $3}')"
 RUSTC_VERSION="$(rustc --version | awk '{print $2}')"
 COMMIT="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
-if [ -n "$(git status --porcelain 2>/dev/null | head -n1)" ]; then COMMIT="$COMMIT with local changes"; fi
+# The script's own outputs, left by an earlier run, are not changes to
+# what is measured.
+if [ -n "$(git status --porcelain -- . ':!bench/game/RESULTS.md' ':!bench/game/chart.svg' 2>/dev/null | head -n1)" ]; then COMMIT="$COMMIT with local changes"; fi
 
 # ---- running ---------------------------------------------------------------
 
