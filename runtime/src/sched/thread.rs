@@ -281,21 +281,8 @@ pub fn on_own_stack<R>(bytes: usize, unmap: bool, body: impl FnOnce() -> R) -> s
     let page = page_size();
     let bytes = bytes.div_ceil(page) * page;
     let total = bytes + OWN_GUARD_BYTES;
-    // SAFETY: a fresh private anonymous mapping; its lowest part is made
-    // inaccessible before anything runs on it.
-    let base = unsafe {
-        libc::mmap(
-            std::ptr::null_mut(),
-            total,
-            libc::PROT_READ | libc::PROT_WRITE,
-            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE | libc::MAP_STACK,
-            -1,
-            0,
-        )
-    };
-    if base == libc::MAP_FAILED {
-        crate::panic::fatal(&format!("runtime: cannot map the main goroutine's stack ({} MiB)", bytes >> 20));
-    }
+    // Its lowest part is made inaccessible before anything runs on it.
+    let base = crate::gc::pages::reserve(total, "the main goroutine's stack") as *mut libc::c_void;
     // SAFETY: the guard is the first OWN_GUARD_BYTES of the mapping above.
     if unsafe { libc::mprotect(base, OWN_GUARD_BYTES, libc::PROT_NONE) } != 0 {
         crate::panic::fatal("runtime: cannot protect the main goroutine's stack guard");
